@@ -75,6 +75,22 @@ class HostileInputError(InputError):
 class StorageError(DunGuardError):
     key = "error.storage"
 
+    @classmethod
+    def from_os(cls, exc: OSError, path: str) -> StorageError:
+        """Map an OSError to a precise message (disk full, permission, read-only...)."""
+        import errno
+
+        keys = {
+            errno.ENOSPC: "error.os.disk_full",
+            errno.EDQUOT: "error.os.disk_full",
+            errno.EACCES: "error.os.permission",
+            errno.EPERM: "error.os.permission",
+            errno.EROFS: "error.os.read_only",
+            errno.ENOENT: "error.path.missing",
+            errno.EISDIR: "error.path.is_dir",
+        }
+        return cls(keys.get(exc.errno or 0, "error.os.other"), path=path, reason=exc.strerror or str(exc))
+
 
 class IntegrityError(DunGuardError):
     key = "error.integrity"
