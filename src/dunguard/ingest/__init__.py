@@ -20,6 +20,7 @@ from dunguard.ingest.base import (
 
 IMPORTER_MODULES: tuple[str, ...] = (
     # ingest-A: phone backups and databases
+    "dunguard.ingest.sms_backup_restore",
     # ingest-B: contacts, chats, screenshots, audio, generic CSV (one line each)
 )
 

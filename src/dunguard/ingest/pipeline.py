@@ -1,0 +1,663 @@
+"""Files, folders and ZIPs → detected format → vault original → Events, Parties, Derived.
+
+``import_paths(home, case_id, paths)`` is what ``dunguard import`` calls:
+
+* a file is sniffed (content first, see :func:`dunguard.ingest.base.detect`); a ZIP is
+  unpacked into a private temporary folder (with size/count limits) and its members are
+  imported like a folder; a folder is walked in name order, hidden files ignored, SQLite
+  ``-wal``/``-shm``/``-journal`` files travel with their database;
+* every file is imported in **its own transaction** (``home.transaction``): the original
+  (and its companions) go into the vault, the records become Events (bulk
+  ``INSERT … ON CONFLICT DO NOTHING`` on the ``dedup_key``), Parties with Phones, Derived
+  artefacts, and one ``import`` ledger entry with the counts.  A file that fails (truncated,
+  hostile, corrupt) leaves the case exactly as it was and is reported with the reason;
+  the other files still import.  A file named explicitly whose format nobody recognises
+  is an error; inside folders and ZIPs such files are listed as "not recognised";
+* idempotent: ``dedup_key`` is derived from an event's identity (kind, time, direction,
+  normalised number, text or duration), so re-importing a file, or a later backup that
+  overlaps an earlier one, adds only events not already in the case; the ledger notes
+  the re-import with its counts.
+
+The fast path on SQLite writes events with ``executemany`` on the driver connection
+(``INSERT OR IGNORE``), in batches of :data:`BATCH`; PostgreSQL uses SQLAlchemy Core's
+``on_conflict_do_nothing``.  Memory stays flat: records stream from the parser into
+batches; nothing holds the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from dunguard.errors import FormatError, HostileInputError, InputError, UnsupportedFormat
+from dunguard.home import Home, Transaction
+from dunguard.i18n import t
+from dunguard.ingest.base import (
+    HEAD_BYTES,
+    Importer,
+    ParseContext,
+    Record,
+    companions_of,
+    detect,
+    is_companion,
+    read_head,
+)
+from dunguard.ingest.models import NumberInfo
+from dunguard.models import Case, Event, Evidence, Party, Phone
+from dunguard.phones import NumberKind, PhoneInfo, normalize
+from dunguard.records import ContactRecord, DerivedRecord, EventRecord
+
+__all__ = [
+    "BATCH",
+    "FileReport",
+    "ImportReport",
+    "Progress",
+    "RecordWriter",
+    "dedup_key",
+    "import_paths",
+]
+
+BATCH = 10_000
+ZIP_MAX_MEMBERS = 20_000
+ZIP_MAX_TOTAL = 8 * 1024**3  # uncompressed bytes
+ZIP_MAX_RATIO = 200  # uncompressed / compressed, per member (zip bombs)
+ZIP_MAX_DEPTH = 2
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_US = dt.timedelta(microseconds=1)
+
+_EVENT_COLUMNS = (
+    "case_id",
+    "evidence_id",
+    "kind",
+    "direction",
+    "time_utc",
+    "utc_offset_minutes",
+    "time_raw",
+    "counterpart_raw",
+    "counterpart_e164",
+    "counterpart_name",
+    "number_kind",
+    "channel",
+    "text",
+    "duration_s",
+    "call_status",
+    "locator",
+    "thread",
+    "extra",
+    "dedup_key",
+)
+_SQLITE_INSERT = (
+    f"INSERT OR IGNORE INTO events ({', '.join(_EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)})"
+)
+
+
+class Progress:
+    """Progress sink; the CLI subclasses it with a rich progress bar.  Default: silent."""
+
+    def file_started(self, name: str, total: int | None) -> None:
+        """A file starts; ``total`` is its size in bytes when known."""
+
+    def advance(self, done: int) -> None:
+        """Bytes (or rows) of the current file handled so far."""
+
+    def file_finished(self, report: FileReport) -> None:
+        """A file is done (imported, failed or skipped)."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    name: str
+    format: str | None = None
+    status: str = "imported"  # imported | failed | unrecognised | container
+    evidence_id: int | None = None
+    sha256: str | None = None
+    new_original: bool = False
+    parsed: dict[str, int] = field(default_factory=dict)  # records by kind
+    inserted: int = 0
+    duplicates: int = 0
+    contacts_new: int = 0
+    contacts_known: int = 0
+    derived: int = 0
+    skipped_count: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    salvaged: dict[str, Any] | None = None
+    first_time: str | None = None
+    last_time: str | None = None
+    error: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.name,
+            "format": self.format,
+            "status": self.status,
+            "evidence_id": self.evidence_id,
+            "sha256": self.sha256,
+            "new_original": self.new_original,
+            "parsed": dict(self.parsed),
+            "inserted": self.inserted,
+            "duplicates": self.duplicates,
+            "contacts_new": self.contacts_new,
+            "contacts_known": self.contacts_known,
+            "derived": self.derived,
+            "skipped_count": self.skipped_count,
+            "skipped": self.skipped,
+            "notes": self.notes,
+            "salvaged": self.salvaged,
+            "time_range": [self.first_time, self.last_time],
+            "error": self.error,
+        }
+
+
+@dataclass
+class ImportReport:
+    case_id: str
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def inserted(self) -> int:
+        return sum(f.inserted for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "inserted": self.inserted,
+            "failed": len(self.failed),
+            "files": [f.as_dict() for f in self.files],
+        }
+
+
+def dedup_key(kind: str, time_us: int, direction: str, number_key: str, text: str | None, duration: int | None) -> str:
+    """Identity of an event: the same message/call from any backup gets the same key.
+
+    Time-prefixed (hex seconds) so inserts into the unique index arrive nearly in order.
+    """
+    src = f"{kind}\x1f{time_us}\x1f{direction}\x1f{number_key}\x1f{text or ''}\x1f{'' if duration is None else duration}"
+    digest = hashlib.blake2b(src.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    return f"{max(time_us, 0) // 1_000_000:010x}{digest}"
+
+
+# --------------------------------------------------------------------------- writing records
+
+
+class RecordWriter:
+    """Writes parser records of one original into the case, inside a transaction.
+
+    Reusable by other commands that produce records without a parser file (a diary entry:
+    ``evidence`` may be ``None``).
+    """
+
+    def __init__(self, tx: Transaction, evidence: Evidence | None, report: FileReport) -> None:
+        self.tx = tx
+        self.session: Session = tx.session
+        self.case_id = tx.case_id
+        self.evidence = evidence
+        self.report = report
+        self._rows: list[tuple[Any, ...]] = []
+        self._parsed: Counter[str] = Counter()
+        self._numbers: dict[str, PhoneInfo] = {}
+        self._first: dt.datetime | None = None
+        self._last: dt.datetime | None = None
+        self._contacts: dict[str, tuple[int, str | None]] | None = None
+        self._existing_contacts: set[tuple[str, frozenset[str]]] | None = None
+        self._sqlite = self.session.get_bind().dialect.name == "sqlite"
+        self._cursor: sqlite3.Cursor | None = None
+        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+    # -- public -------------------------------------------------------------------------
+    def write(self, records: Iterable[Record]) -> None:
+        for rec in records:
+            if type(rec) is EventRecord:
+                self._event(rec)
+            elif isinstance(rec, ContactRecord):
+                self._contact(rec)
+            elif isinstance(rec, DerivedRecord):
+                self._derived(rec)
+            elif isinstance(rec, EventRecord):
+                self._event(rec)
+            if len(self._rows) >= BATCH:
+                self._flush()
+        self._flush()
+
+    def finish(self) -> None:
+        self._flush()
+        self._store_numbers()
+        r = self.report
+        r.parsed = dict(self._parsed)
+        if self._first is not None and self._last is not None:
+            r.first_time = self._first.isoformat()
+            r.last_time = self._last.isoformat()
+
+    # -- events -------------------------------------------------------------------------
+    def _contact_index(self) -> dict[str, tuple[int, str | None]]:
+        if self._contacts is None:
+            rows = self.session.execute(
+                select(Phone.e164, Phone.raw, Party.id, Party.name)
+                .join(Party, Party.id == Phone.party_id)
+                .where(Phone.case_id == self.case_id)
+            ).all()
+            index: dict[str, tuple[int, str | None]] = {}
+            for e164, raw, pid, name in rows:
+                key = e164 or normalize(raw).key
+                if key:
+                    index.setdefault(key, (pid, name))
+            self._contacts = index
+        return self._contacts
+
+    def _event(self, rec: EventRecord) -> None:
+        self._parsed[rec.kind.value] += 1
+        raw = rec.counterpart_number
+        key: str | None
+        kind: str | None
+        if raw is None:
+            key = kind = None
+        elif "~" in raw:
+            key, kind = None, "group"
+        else:
+            info = normalize(raw)
+            if info.kind is NumberKind.HIDDEN:
+                key, kind = None, info.kind.value
+            else:
+                key, kind = info.key, info.kind.value
+                if key not in self._numbers:
+                    self._numbers[key] = info
+        name = rec.counterpart_name
+        if name is None and key is not None:
+            hit = self._contact_index().get(key)
+            if hit is not None:
+                name = hit[1]
+        t_utc = rec.time_utc
+        if self._first is None or t_utc < self._first:
+            self._first = t_utc
+        if self._last is None or t_utc > self._last:
+            self._last = t_utc
+        time_us = (t_utc - _EPOCH) // _US
+        direction = rec.direction.value
+        kind_v = rec.kind.value
+        self._rows.append(
+            (
+                self.case_id,
+                self.evidence.id if self.evidence is not None else None,
+                kind_v,
+                direction,
+                t_utc.replace(tzinfo=None).isoformat(" ", "microseconds") if self._sqlite else t_utc,
+                rec.utc_offset_minutes,
+                rec.time_raw[:100],
+                raw[:400] if raw is not None else None,
+                key[:64] if key is not None else None,
+                name[:200] if name is not None else None,
+                kind,
+                rec.channel,
+                rec.text,
+                rec.duration_s,
+                rec.call_status.value if rec.call_status is not None else None,
+                rec.locator[:200],
+                rec.thread[:400] if rec.thread is not None else None,
+                (self._dumps(rec.extra) if self._sqlite else rec.extra) if rec.extra else None,
+                dedup_key(kind_v, time_us, direction, key or raw or "", rec.text, rec.duration_s),
+            )
+        )
+
+    def _flush(self) -> None:
+        rows = self._rows
+        if not rows:
+            return
+        self._rows = []
+        if self._sqlite:
+            if self._cursor is None:
+                dbapi = self.session.connection().connection.driver_connection
+                assert isinstance(dbapi, sqlite3.Connection)
+                self._cursor = dbapi.cursor()
+            self._cursor.executemany(_SQLITE_INSERT, rows)
+            inserted = self._cursor.rowcount
+        else:
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt = (
+                pg_insert(Event)
+                .on_conflict_do_nothing(index_elements=["case_id", "dedup_key"])
+                .returning(Event.id)
+            )
+            dicts = [dict(zip(_EVENT_COLUMNS, row, strict=True)) for row in rows]
+            inserted = len(self.session.execute(stmt, dicts).all())
+        self.report.inserted += inserted
+        self.report.duplicates += len(rows) - inserted
+
+    def _store_numbers(self) -> None:
+        if not self._numbers:
+            return
+        known = set(
+            self.session.scalars(
+                select(NumberInfo.key).where(
+                    NumberInfo.case_id == self.case_id, NumberInfo.key.in_(list(self._numbers)[:30_000])
+                )
+            )
+        )
+        new = [
+            {
+                "case_id": self.case_id,
+                "key": k[:64],
+                "raw": info.raw[:64],
+                "e164": info.e164,
+                "kind": info.kind.value,
+                "region": info.region,
+                "carrier": info.carrier,
+                "location": info.location,
+            }
+            for k, info in self._numbers.items()
+            if k not in known
+        ]
+        if new:
+            self.session.execute(insert(NumberInfo), new)
+
+    # -- contacts and derived --------------------------------------------------------------
+    def _contact(self, rec: ContactRecord) -> None:
+        self._parsed["contact"] += 1
+        infos = [normalize(n) for n in rec.numbers if n and n.strip()]
+        keys = frozenset(i.key for i in infos if i.key)
+        name = (rec.name or "").strip() or None
+        if self._existing_contacts is None:
+            rows = self.session.execute(
+                select(Party.id, Party.name, Phone.e164, Phone.raw)
+                .outerjoin(Phone, Phone.party_id == Party.id)
+                .where(Party.case_id == self.case_id, Party.role == "contact")
+            ).all()
+            by_party: dict[int, tuple[str, set[str]]] = {}
+            for pid, pname, e164, praw in rows:
+                entry = by_party.setdefault(pid, (pname or "", set()))
+                if e164 or praw:
+                    entry[1].add(e164 or normalize(praw).key)
+            self._existing_contacts = {(n, frozenset(k)) for n, k in by_party.values()}
+        ident = (name or "", keys)
+        if ident in self._existing_contacts:
+            self.report.contacts_known += 1
+            return
+        self._existing_contacts.add(ident)
+        extra: dict[str, Any] = dict(rec.extra)
+        if rec.organization:
+            extra["organization"] = rec.organization
+        if rec.locator:
+            extra["locator"] = rec.locator
+        party = Party(
+            case_id=self.case_id,
+            role="contact",
+            name=name,
+            note=rec.note,
+            source_evidence_id=self.evidence.id if self.evidence is not None else None,
+            extra=extra,
+        )
+        self.session.add(party)
+        self.session.flush()
+        seen: set[str] = set()
+        for info in infos:
+            if info.key in seen:
+                continue
+            seen.add(info.key)
+            self.session.add(
+                Phone(
+                    case_id=self.case_id,
+                    party_id=party.id,
+                    raw=info.raw[:64],
+                    e164=info.e164,
+                    kind=info.kind.value,
+                )
+            )
+            if info.key and info.kind is not NumberKind.HIDDEN:
+                self._contact_index().setdefault(info.key, (party.id, name))
+                if name:
+                    # events imported earlier from this number get the contact's name
+                    self.session.execute(
+                        update(Event)
+                        .where(
+                            Event.case_id == self.case_id,
+                            Event.counterpart_e164 == info.key,
+                            Event.counterpart_name.is_(None),
+                        )
+                        .values(counterpart_name=name[:200])
+                    )
+        self.report.contacts_new += 1
+
+    def _derived(self, rec: DerivedRecord) -> None:
+        self._parsed["derived"] += 1
+        if self.evidence is None:
+            return
+        self.tx.add_derived(self.evidence, rec)
+        self.report.derived += 1
+
+
+# --------------------------------------------------------------------------- walking inputs
+
+
+@dataclass
+class _Item:
+    path: Path
+    display: str
+    explicit: bool  # named by the user (unknown format = error) vs found in a folder/zip
+    container_sha: str | None = None
+
+
+def _is_zip(path: Path, head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path)
+
+
+def _walk_folder(folder: Path, display: str) -> Iterator[_Item]:
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if any(part.startswith(".") or part == "__MACOSX" for part in rel.parts):
+            continue
+        if p.is_file() and not is_companion(p):
+            yield _Item(p, f"{display}/{rel.as_posix()}", explicit=False)
+
+
+def _extract_zip(path: Path, display: str, dest: Path) -> None:
+    """Unpack a ZIP safely (no path traversal, member/size/ratio limits)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > ZIP_MAX_MEMBERS:
+                raise HostileInputError("ingest.zip.too_many", file=display, count=len(infos))
+            total = 0
+            for info in infos:
+                if info.is_dir():
+                    continue
+                total += info.file_size
+                if total > ZIP_MAX_TOTAL:
+                    raise HostileInputError("ingest.zip.too_big", file=display)
+                if info.file_size > 1_000_000 and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
+                    raise HostileInputError("ingest.zip.bomb", file=display, member=info.filename)
+                parts = [p for p in PurePosixPath(info.filename.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
+                if not parts:
+                    continue
+                target = dest.joinpath(*parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                written = 0
+                with zf.open(info) as src, target.open("wb") as out:
+                    while chunk := src.read(1 << 20):
+                        written += len(chunk)
+                        if written > info.file_size:
+                            raise HostileInputError("ingest.zip.bomb", file=display, member=info.filename)
+                        out.write(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise FormatError("ingest.zip.broken", file=display, place="", detail=str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- the import
+
+
+def import_paths(
+    home: Home,
+    case_id: str,
+    paths: Iterable[Path | str],
+    *,
+    tz: str | None = None,
+    salvage: bool = False,
+    progress: Progress | None = None,
+    actor: str = "cli",
+) -> ImportReport:
+    """Import files, folders and ZIPs into a case; one transaction per file."""
+    sink = progress or Progress()
+    with home.store.session() as s:
+        case = s.get(Case, case_id)
+        case_tz = case.timezone if case is not None and case.timezone else None
+    zone = tz or case_tz or "Asia/Shanghai"
+    ParseContext(display_name="", tz_name=zone)  # validates the zone name early (UsageError)
+    report = ImportReport(case_id)
+    with ExitStack() as stack:
+        queue: list[tuple[_Item, int]] = []
+        for p in paths:
+            path = Path(p)
+            if path.is_dir():
+                queue.extend((item, 0) for item in _walk_folder(path, str(p).rstrip("/")))
+            else:
+                queue.append((_Item(path, str(p), explicit=True), 0))
+        while queue:
+            item, depth = queue.pop(0)
+            try:
+                if not item.path.exists():
+                    raise InputError("error.path.missing", path=item.display)
+                if item.path.stat().st_size == 0:
+                    raise InputError("ingest.file.empty", file=item.display)
+                head = read_head(item.path, HEAD_BYTES)
+                if _is_zip(item.path, head) and depth < ZIP_MAX_DEPTH:
+                    tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dunguard-zip-")))
+                    _extract_zip(item.path, item.display, tmp)
+                    fr = _store_container(home, case_id, item, actor)
+                    report.files.append(fr)
+                    sink.file_finished(fr)
+                    members = [
+                        (_Item(m.path, f"{item.display}!{m.display[len(str(tmp)) + 1 :]}", False, fr.sha256), depth + 1)
+                        for m in _walk_folder(tmp, str(tmp))
+                    ]
+                    queue[0:0] = members
+                    continue
+                importer = detect(item.path, head, display_name=item.display)
+            except UnsupportedFormat as exc:
+                fr = FileReport(item.display, status="failed" if item.explicit else "unrecognised")
+                fr.error = _error_dict(exc)
+                report.files.append(fr)
+                sink.file_finished(fr)
+                continue
+            except InputError as exc:
+                fr = FileReport(item.display, status="failed", error=_error_dict(exc))
+                report.files.append(fr)
+                sink.file_finished(fr)
+                continue
+            fr = _import_one(home, case_id, item, importer, zone, salvage, sink, actor)
+            report.files.append(fr)
+            sink.file_finished(fr)
+    return report
+
+
+def _error_dict(exc: InputError) -> dict[str, Any]:
+    return {"key": exc.key, "message": exc.message(), "params": {k: str(v) for k, v in exc.params.items()}}
+
+
+def _store_container(home: Home, case_id: str, item: _Item, actor: str) -> FileReport:
+    fr = FileReport(item.display, format="zip", status="container")
+    with home.transaction(case_id, actor=actor) as tx:
+        ev, is_new = tx.add_original(
+            item.path,
+            method="import",
+            original_name=item.display,
+            fmt="zip",
+            details={"container_of": item.container_sha} if item.container_sha else None,
+        )
+        fr.evidence_id, fr.sha256, fr.new_original = ev.id, ev.sha256, is_new
+    return fr
+
+
+def _import_one(
+    home: Home,
+    case_id: str,
+    item: _Item,
+    importer: Importer,
+    zone: str,
+    salvage: bool,
+    sink: Progress,
+    actor: str,
+) -> FileReport:
+    fr = FileReport(item.display, format=importer.name)
+    companions = companions_of(item.path)
+    try:
+        size: int | None = item.path.stat().st_size
+    except OSError:
+        size = None
+    sink.file_started(item.display, size)
+    ctx = ParseContext(
+        display_name=item.display,
+        tz_name=zone,
+        salvage=salvage,
+        companions=companions,
+        progress=sink.advance,
+    )
+    try:
+        with home.transaction(case_id, actor=actor) as tx:
+            details: dict[str, Any] = {"format": importer.name}
+            if item.container_sha:
+                details["from_container"] = item.container_sha
+            ev, is_new = tx.add_original(
+                item.path, method="import", original_name=item.display, fmt=importer.name, details=details
+            )
+            for comp in companions:
+                tx.add_original(
+                    comp,
+                    method="import",
+                    original_name=item.display + comp.name[len(item.path.name) :],
+                    fmt=importer.name + ":companion",
+                    details={"companion_of": ev.sha256},
+                )
+            fr.evidence_id, fr.sha256, fr.new_original = ev.id, ev.sha256, is_new
+            writer = RecordWriter(tx, ev, fr)
+            try:
+                writer.write(importer.parse(item.path, ctx))
+            except sqlite3.DatabaseError as exc:
+                raise FormatError(
+                    "ingest.db.corrupt", file=item.display, place="", detail=str(exc)
+                ) from exc
+            writer.finish()
+            fr.skipped_count = ctx.skipped_count
+            fr.skipped = [{"locator": s.locator, "reason": t(s.reason, **s.params), "key": s.reason} for s in ctx.skipped]
+            fr.notes = ctx.notes
+            fr.salvaged = ctx.salvaged_at
+            tx.log(
+                "import" if is_new else "reimport",
+                ev.sha256,
+                {
+                    "evidence_id": ev.id,
+                    "format": importer.name,
+                    "parsed": fr.parsed,
+                    "inserted": fr.inserted,
+                    "duplicates": fr.duplicates,
+                    "contacts_new": fr.contacts_new,
+                    "derived": fr.derived,
+                    "skipped": fr.skipped_count,
+                    "salvaged": fr.salvaged,
+                    "tz": zone,
+                    "time_range": [fr.first_time, fr.last_time],
+                },
+            )
+    except InputError as exc:
+        failed = FileReport(item.display, format=importer.name, status="failed", error=_error_dict(exc))
+        return failed
+    return fr

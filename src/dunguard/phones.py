@@ -1,0 +1,189 @@
+"""Phone number normalisation for evidence: E.164 where it makes sense, the raw form always.
+
+``normalize(raw)`` returns a :class:`PhoneInfo`:
+
+* ordinary numbers → E.164 via ``phonenumbers`` (default region CN), with carrier and region
+  from phonenumbers' offline data (``phonenumbers.carrier`` / ``geocoder``, Chinese names);
+* Chinese service numbers are *kept as they are* (no E.164) and marked ``service``:
+  ``106…`` SMS gateway ports, ``95xxx(x)`` and ``96xxx(x)`` enterprise/bank lines,
+  ``400``/``800`` hotlines, ``1xxxx`` carrier/government short numbers (10086, 12345, 12321);
+* other short codes (≤ 6 digits) → ``short_code``;
+* mobile numbers in virtual-operator ranges 170/171/162/165/167 → ``virtual_mobile``
+  (favoured by collectors: easy to obtain and discard);
+* numbers hidden by the network (empty, ``-1``, ``-2``, "Unknown", "Private") → ``hidden``;
+* names instead of numbers (alphanumeric senders, RCS group ids, e-mail addresses) →
+  ``alphanumeric``.
+
+Results are cached (``functools.lru_cache``): a backup of a million messages has only
+thousands of distinct numbers, so normalising them all is cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberType, carrier, geocoder
+
+__all__ = [
+    "VIRTUAL_PREFIXES",
+    "NumberKind",
+    "PhoneInfo",
+    "compact",
+    "match_key",
+    "normalize",
+]
+
+VIRTUAL_PREFIXES = ("170", "171", "162", "165", "167")
+
+_HIDDEN = frozenset({"", "-1", "-2", "-3", "-4", "unknown", "private", "anonymous", "restricted", "null"})
+_SEPARATORS = re.compile(r"[\s\-\(\)\.\u00a0\u3000/]+")
+_DIALABLE = re.compile(r"^\+?[0-9]+$")
+_DIALABLE_WITH_EXTRAS = re.compile(r"^\+?[0-9]+[,;pPwW#*][0-9,;pPwW#*]*$")
+
+
+class NumberKind(StrEnum):
+    MOBILE = "mobile"
+    VIRTUAL_MOBILE = "virtual_mobile"
+    LANDLINE = "landline"
+    SERVICE = "service"  # 106 / 95 / 96 / 400 / 800 / carrier & government short numbers
+    SHORT_CODE = "short_code"
+    INTERNATIONAL = "international"  # a valid non-Chinese number
+    ALPHANUMERIC = "alphanumeric"
+    HIDDEN = "hidden"
+    UNKNOWN = "unknown"  # possible but not valid, or unparseable digits
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneInfo:
+    raw: str
+    e164: str | None
+    kind: NumberKind
+    region: str | None = None  # ISO region code, "CN"
+    carrier: str | None = None  # "中国移动"; empty when unknown (ported numbers keep range carrier)
+    location: str | None = None  # geocoder description, "北京市"
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.kind is NumberKind.VIRTUAL_MOBILE
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind in (NumberKind.SERVICE, NumberKind.SHORT_CODE)
+
+    @property
+    def key(self) -> str:
+        """The form used for matching and de-duplication: E.164, else the compact raw form."""
+        return self.e164 or compact(self.raw)
+
+
+def compact(raw: str) -> str:
+    """Raw number without spaces, dashes, brackets and dots (letters kept)."""
+    return _SEPARATORS.sub("", raw.strip())
+
+
+def _service_kind(digits: str) -> NumberKind | None:
+    """Chinese service/short numbers, judged on national digits (no country code)."""
+    n = len(digits)
+    if digits.startswith("106") and 8 <= n <= 21:
+        return NumberKind.SERVICE
+    if digits.startswith(("95", "96")) and 5 <= n <= 6:
+        return NumberKind.SERVICE
+    if digits.startswith(("400", "800")) and n == 10:
+        return NumberKind.SERVICE
+    if digits.startswith("1") and 3 <= n <= 5:
+        return NumberKind.SERVICE  # 110, 120, 10086, 12345, 12321, 12348
+    if n <= 6:
+        return NumberKind.SHORT_CODE
+    return None
+
+
+def _national_cn(digits: str) -> str | None:
+    """Strip a Chinese country prefix (+86 / 0086 / 86 before a service number)."""
+    if digits.startswith("+86"):
+        return digits[3:]
+    if digits.startswith("0086"):
+        return digits[4:]
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def normalize(raw: str | None, default_region: str = "CN") -> PhoneInfo:
+    """Normalise one number as written in evidence; never raises."""
+    text = "" if raw is None else str(raw).strip()
+    if text.lower() in _HIDDEN:
+        return PhoneInfo(text, None, NumberKind.HIDDEN)
+    digits = compact(text)
+    if _DIALABLE_WITH_EXTRAS.match(digits):
+        digits = re.split(r"[,;pPwW#*]", digits, maxsplit=1)[0]  # pause/wait/extension digits
+    if not _DIALABLE.match(digits):
+        return _alphanumeric_or_vanity(text, default_region)
+
+    national = _national_cn(digits)
+    if national is None and not digits.startswith("+") and not digits.startswith("00"):
+        national = digits if default_region == "CN" else None
+    if national is not None:
+        special = _service_kind(national)
+        if special is not None:
+            return PhoneInfo(text, None, special, "CN")
+        if national.startswith("86") and len(national) > 11:
+            # "8613800138000" written without "+"
+            special = _service_kind(national[2:])
+            if special is not None:
+                return PhoneInfo(text, None, special, "CN")
+            digits = "+" + national
+    elif digits.startswith("00"):
+        digits = "+" + digits[2:]
+    return _parse(text, digits, default_region)
+
+
+def _parse(text: str, digits: str, default_region: str) -> PhoneInfo:
+    try:
+        num = phonenumbers.parse(digits, default_region)
+    except phonenumbers.NumberParseException:
+        return PhoneInfo(text, None, NumberKind.UNKNOWN)
+    region = phonenumbers.region_code_for_number(num)
+    e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    if not phonenumbers.is_valid_number(num):
+        if phonenumbers.is_possible_number(num):
+            return PhoneInfo(text, e164, NumberKind.UNKNOWN, region)
+        return PhoneInfo(text, None, NumberKind.UNKNOWN, region)
+    ntype = phonenumbers.number_type(num)
+    carrier_name = carrier.name_for_number(num, "zh") or None
+    location = geocoder.description_for_number(num, "zh") or None
+    national = str(num.national_number)
+    if region == "CN":
+        if ntype in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE) and len(national) == 11:
+            kind = NumberKind.VIRTUAL_MOBILE if national.startswith(VIRTUAL_PREFIXES) else NumberKind.MOBILE
+        elif ntype in (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE):
+            kind = NumberKind.SERVICE
+        else:
+            kind = NumberKind.LANDLINE
+    else:
+        kind = NumberKind.INTERNATIONAL
+    return PhoneInfo(text, e164, kind, region, carrier_name, location)
+
+
+def _alphanumeric_or_vanity(text: str, default_region: str) -> PhoneInfo:
+    # "1-800-MY-APPLE": phonenumbers converts letters when the number is otherwise valid
+    if sum(ch.isdigit() for ch in text) >= 4 and "@" not in text:
+        try:
+            num = phonenumbers.parse(text, "US" if text.lstrip("+").startswith("1-") else default_region)
+        except phonenumbers.NumberParseException:
+            num = None
+        if num is not None and phonenumbers.is_valid_number(num):
+            region = phonenumbers.region_code_for_number(num)
+            e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+            kind = NumberKind.SERVICE if phonenumbers.number_type(num) == PhoneNumberType.TOLL_FREE else (
+                NumberKind.INTERNATIONAL if region != "CN" else NumberKind.UNKNOWN
+            )
+            return PhoneInfo(text, e164, kind, region)
+    return PhoneInfo(text, None, NumberKind.ALPHANUMERIC)
+
+
+def match_key(raw: str | None, default_region: str = "CN") -> str:
+    """Key to match a number seen in events against contacts' numbers."""
+    return normalize(raw, default_region).key
