@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import uuid
@@ -95,20 +96,20 @@ def resolve_case(home: Home, ref: str) -> Case:
 def list_cases(home: Home) -> list[CaseSummary]:
     with home.store.session() as s:
         counts_ev = dict(
-            s.execute(select(Evidence.case_id, func.count()).group_by(Evidence.case_id)).tuples().all()
+            s.execute(select(Evidence.case_id, func.count()).group_by(Evidence.case_id)).all()
         )
-        counts_events = dict(s.execute(select(Event.case_id, func.count()).group_by(Event.case_id)).tuples().all())
+        counts_events = dict(s.execute(select(Event.case_id, func.count()).group_by(Event.case_id)).all())
         counts_f = dict(
             s.execute(
                 select(Finding.case_id, func.count())
                 .where(Finding.status != "dismissed", Finding.stale.is_(False))
                 .group_by(Finding.case_id)
             )
-            .tuples()
+
             .all()
         )
         debtors = dict(
-            s.execute(select(Party.case_id, Party.name).where(Party.role == "debtor")).tuples().all()
+            s.execute(select(Party.case_id, Party.name).where(Party.role == "debtor")).all()
         )
         out = []
         for c in s.scalars(select(Case).order_by(Case.created_at)):
@@ -149,10 +150,8 @@ def delete_case(home: Home, case_id: str) -> None:
             else:
                 child.unlink()
     (home.case_dir(case_id) / ".lock").unlink(missing_ok=True)
-    try:
+    with contextlib.suppress(OSError):
         home.case_dir(case_id).rmdir()
-    except OSError:
-        pass
 
 
 def _e164(raw: str) -> str | None:

@@ -83,7 +83,7 @@ def export_case(home: Home, case_id: str, output: Path) -> ExportResult:
                 select(Event.evidence_id, func.min(Event.time_utc), func.max(Event.time_utc))
                 .where(Event.case_id == case_id)
                 .group_by(Event.evidence_id)
-            ).tuples()
+            )
         }
         debtor = s.scalar(select(Party.name).where(Party.case_id == case_id, Party.role == "debtor"))
         entries = load_db_entries(home, case_id)

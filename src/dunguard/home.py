@@ -28,8 +28,8 @@ import platformdirs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dunguard import _failpoints, vault
 from dunguard import ledger as ledger_mod
-from dunguard import vault
 from dunguard.errors import StorageError
 from dunguard.models import Derived, Evidence, LedgerEntry, Setting
 from dunguard.records import DerivedRecord
@@ -135,11 +135,13 @@ class Home:
                     tx = Transaction(self, case_id, actor, session)
                     yield tx
                     tx._prepare_commit()
+                    _failpoints.hit("before_commit")
             except BaseException:
                 if tx is not None:
                     tx._discard()
                 raise
             # the DB commit happened when write_session exited; now move files into place
+            _failpoints.hit("after_commit")
             tx._finish()
 
 
@@ -173,6 +175,7 @@ class Transaction:
     ) -> tuple[Evidence, bool]:
         """Store ``path`` byte-exact; return (Evidence, True) or (existing Evidence, False)."""
         staged = vault.stage_file(path, self.folder / vault.STAGING)
+        _failpoints.hit("after_stage")
         name = original_name or path.name
         existing = self._pending_sha.get(staged.sha256) or self.session.scalar(
             select(Evidence).where(Evidence.case_id == self.case_id, Evidence.sha256 == staged.sha256)
@@ -341,6 +344,7 @@ def _apply_journal(folder: Path, data: dict[str, Any]) -> None:
                 os.chmod(src, 0o444)
                 os.replace(src, dst)
                 vault.fsync_dir(dst.parent)
+                _failpoints.hit("mid_apply")
     lines: list[str] = data.get("ledger", [])
     if lines:
         _append_ledger_lines(folder / LEDGER_FILE, lines)

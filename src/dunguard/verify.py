@@ -101,7 +101,7 @@ def _check_files(report: VerifyReport, folder: os.PathLike[str], evidence: list[
         for row in rows:
             known.add(row.stored_path)
             path = base / row.stored_path
-            name = getattr(row, "original_name", None) or f"{row.kind}:{row.sha256[:12]}"
+            name = row.original_name if isinstance(row, Evidence) else f"{row.kind}:{row.sha256[:12]}"
             report.files_checked += 1
             if not path.is_file():
                 report.add("file_missing", role=kind, name=name, sha256=row.sha256, path=row.stored_path)

@@ -1,0 +1,5 @@
+"""``python -m dunguard`` = the ``dunguard`` command."""
+
+from dunguard.cli import main
+
+main()
