@@ -22,6 +22,13 @@ IMPORTER_MODULES: tuple[str, ...] = (
     # ingest-A: phone backups and databases
     "dunguard.ingest.sms_backup_restore",
     # ingest-B: contacts, chats, screenshots, audio, generic CSV (one line each)
+    "dunguard.ingest.vcard",
+    "dunguard.ingest.contacts_csv",
+    "dunguard.ingest.wechat_pywxdump",
+    "dunguard.ingest.wechat_memotrace",
+    "dunguard.ingest.screenshot",
+    "dunguard.ingest.audio",
+    "dunguard.ingest.generic_csv",
 )
 
 __all__ = [
