@@ -120,4 +120,38 @@ def read_schedule_csv(path: Path) -> list[tuple[dt.date, Decimal]]:
     return rows
 
 
-__all__ = ["parse_date", "parse_payments_spec", "parse_rate", "read_schedule_csv"]
+
+
+def _split_spec(spec: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[:：]", spec)]
+
+
+def parse_dated_amount(spec: str, *, what: str) -> tuple[dt.date, Decimal]:
+    """``2025-07-01:950`` → (date, amount)."""
+    parts = _split_spec(spec)
+    if len(parts) != 2:
+        raise UsageError("finance.spec.dated_amount", what=what, value=spec)
+    return parse_date(parts[0], what=what), parse_money(parts[1], what=what)
+
+
+def parse_fee_spec(spec: str) -> tuple[str, Decimal, str, dt.date | None]:
+    """``服务费:600`` / ``会员费:50:per_period`` / ``担保费:300:on_date:2025-07-01``.
+
+    Timings: ``deducted`` (kept back from the money paid out), ``upfront`` (paid on the loan
+    date, the default), ``per_period`` (with every instalment), ``on_date`` (once, on a date).
+    """
+    parts = _split_spec(spec)
+    timings = ("deducted", "upfront", "per_period", "on_date")
+    if len(parts) < 2 or len(parts) > 4 or not parts[0]:
+        raise UsageError("finance.spec.fee", value=spec)
+    name, amount = parts[0], parse_money(parts[1], what=parts[0])
+    timing = parts[2] if len(parts) >= 3 else "upfront"
+    if timing not in timings:
+        raise UsageError("finance.spec.fee", value=spec)
+    when = parse_date(parts[3], what=name) if len(parts) == 4 else None
+    if timing == "on_date" and when is None:
+        raise UsageError("finance.fee.needs_date", name=name)
+    return name, amount, timing, when
+
+
+__all__ = ["parse_date", "parse_dated_amount", "parse_fee_spec", "parse_payments_spec", "parse_rate", "read_schedule_csv"]
