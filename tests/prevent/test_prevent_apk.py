@@ -36,7 +36,7 @@ def test_loan_app_permissions_are_explained_in_chinese(loan_apk: Path) -> None:
     assert contacts.permissions == ["android.permission.READ_CONTACTS"]
     assert contacts.needed == "no"
     assert "通讯录" in contacts.title and "爆通讯录" in contacts.explain
-    assert {"pipl.6", "pipl.14", "pipl.16"} <= set(contacts.basis)
+    assert {"pipl_6", "pipl_14", "pipl_16"} <= set(contacts.basis)
     assert "app_necessary_info_rules" in contacts.see_also
     assert cats["camera"].needed == "conditional"
     # high-risk findings come first

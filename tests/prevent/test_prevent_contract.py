@@ -222,7 +222,7 @@ def test_marked_html_escapes_user_content_and_highlights(tmp_path: Path) -> None
     marks = doc.xpath("//pre/mark")
     assert len(marks) == 1 and "读取通讯录" in marks[0].text_content()
     # the legal basis is quoted in full
-    assert statute("pipl.6").text.splitlines()[0] in doc.text_content()
+    assert statute("pipl_6").text.splitlines()[0] in doc.text_content()
     # self-contained: no external resources
     assert not doc.xpath("//link|//img|//iframe") and "http" not in page.split("<body>")[0]
 

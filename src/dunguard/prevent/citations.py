@@ -2,8 +2,8 @@
 
 Texts live in ``prevent/data/citations.yaml``, copied mechanically from
 ``../shared/law/law.md``; ``tests/prevent/test_citations.py`` compares each one with
-law.md so a typo cannot ship.  Ids follow the rulebook's style (``pipl.6``,
-``civil_code.1033``).  References (``verified: false``) are named, never quoted.
+law.md so a typo cannot ship.  Ids follow the rulebook's style (``pipl_6``,
+``civil_1033``).  References (``verified: false``) are named, never quoted.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class Statute:
 
     def citation(self) -> str:
         """``《法名》第X条``."""
-        return f"{self.law}{self.article}"
+        return f"《{self.law}》{self.article}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -426,7 +426,7 @@ def render_marked_html(scan: ContractScan) -> str:
         out.append(f"<p><b>{esc(lab['basis'])}:</b></p>")
         for sid in h.basis:
             st = statute(sid)
-            out.append(f"<blockquote>{esc(st.law)}{esc(st.article)}\n{esc(st.text)}</blockquote>")
+            out.append(f"<blockquote><b>{esc(st.citation())}</b>\n{esc(st.text)}</blockquote>")
         out.append("</div>")
     out.append(f"<h2>{esc(lab['text'])}</h2><pre>")
     pos = 0
