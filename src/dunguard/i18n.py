@@ -67,6 +67,13 @@ def t(key: str, lang: str | None = None, **params: Any) -> str:
             return key + " " + ", ".join(f"{k}={v}" for k, v in params.items())
         return key
     try:
-        return template.format(**params)
-    except (KeyError, IndexError, ValueError):
+        return template.format_map(_Lenient(params))
+    except (IndexError, ValueError, AttributeError):
         return template
+
+
+class _Lenient(dict[str, Any]):
+    """Leaves an unknown placeholder visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
