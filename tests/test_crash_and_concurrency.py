@@ -94,3 +94,25 @@ def test_concurrent_adds_serialise_without_forking_the_chain(home: Home, tmp_pat
     assert len({e.prev_hash for e in entries}) == 17  # one chain, no fork
     assert _evidence_count(home, case.id) == 16
     assert verify_case(home, case.id).ok
+
+
+def test_write_failure_mid_add_leaves_case_unchanged(home: Home, tmp_path: Path) -> None:
+    """A write that fails half-way (here: a file-size limit, as on a full disk) changes nothing."""
+    case = create_case(home, "full disk")
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(4 << 20))
+    script = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))\n"
+        "from dunguard.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    env = dict(os.environ, DUNGUARD_HOME=str(home.root))
+    proc = subprocess.run([sys.executable, "-c", script, "--lang", "zh", "add", case.id, str(big)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("错误：") and "Traceback" not in proc.stderr
+    assert _evidence_count(home, case.id) == 0
+    assert verify_case(home, case.id).ok
+    assert [e.action for e in load_db_entries(home, case.id)] == ["case_created"]
