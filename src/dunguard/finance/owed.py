@@ -107,15 +107,16 @@ def recompute(
             raise UsageError("finance.schedule.before_loan", date=p.date.isoformat(), start=start.isoformat())
         if p.date > as_of:
             continue
+        amount = fen(p.amount)
         accrued = fen(principal_left * annual_rate * (p.date - last).days / DAYS_PER_YEAR)
         interest_total += accrued
         unpaid_interest += accrued
-        to_interest = min(p.amount, unpaid_interest)
+        to_interest = min(amount, unpaid_interest)
         unpaid_interest -= to_interest
-        to_principal = min(p.amount - to_interest, principal_left)
+        to_principal = min(amount - to_interest, principal_left)
         principal_left -= to_principal
-        overpaid += p.amount - to_interest - to_principal
-        rows.append(LedgerRow(p.date, p.amount, accrued, to_interest, to_principal, principal_left,
+        overpaid += amount - to_interest - to_principal
+        rows.append(LedgerRow(p.date, amount, accrued, to_interest, to_principal, principal_left,
                               unpaid_interest))
         last = p.date
     accrued = fen(principal_left * annual_rate * (as_of - last).days / DAYS_PER_YEAR)
