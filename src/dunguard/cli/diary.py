@@ -115,7 +115,9 @@ def add_diary_entry(
 
 @click.command("log")
 @click.argument("case_ref", metavar="CASE")
-@click.option("--time", "when", required=True, help='发生时间，如 "2024-10-04 22:41"，或 now (when it happened).')
+@click.option(
+    "--time", "when", required=True, help='发生时间，如 "2024-10-04 22:41"，或 now (when it happened).'
+)
 @click.option("--kind", required=True, help="call（电话）/ visit（上门）/ letter（信件）.")
 @click.option("--number", default=None, help="对方号码 (the collector's number, if any).")
 @click.option("--note", default=None, help="经过说明 (what happened, in your words).")
@@ -145,9 +147,13 @@ def log_cmd(
     if as_json:
         print_json(result)
     elif result["new"]:
-        local = dt.datetime.fromisoformat(result["time_utc"]) + dt.timedelta(minutes=result["utc_offset_minutes"])
+        local = dt.datetime.fromisoformat(result["time_utc"]) + dt.timedelta(
+            minutes=result["utc_offset_minutes"]
+        )
         shown = local.replace(tzinfo=None).isoformat(" ", "minutes")
-        click.echo(t("diary.saved", kind=t(f"diary.kind.{result['kind']}"), time=shown, event_id=result["event_id"]))
+        click.echo(
+            t("diary.saved", kind=t(f"diary.kind.{result['kind']}"), time=shown, event_id=result["event_id"])
+        )
     else:
         click.echo(t("diary.duplicate"))
 

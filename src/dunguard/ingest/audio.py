@@ -107,7 +107,13 @@ def _wave_facts(path: Path) -> dict[str, Any] | None:
                 "sample_rate": rate,
                 "channels": wav.getnchannels(),
             }
-    except (wave.Error, EOFError, OSError):
+    except (
+        wave.Error,
+        EOFError,
+        OSError,
+        RuntimeError,
+        ValueError,
+    ):  # wave raises RuntimeError on bad chunks
         return None
 
 

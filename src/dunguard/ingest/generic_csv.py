@@ -341,7 +341,7 @@ class GenericCsvImporter:
             counterpart_number=row.get("number").strip() or None,
             counterpart_name=row.get("name").strip() or None,
             channel=kind.value,
-            text=row.get("text") or None,
+            text=row.values.get("text") or None,
             duration_s=duration,
             locator=row.locator,
             extra=extra,
