@@ -26,7 +26,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberType, carrier, geocoder
+from phonenumbers import PhoneNumberType
 
 __all__ = [
     "VIRTUAL_PREFIXES",
@@ -152,6 +152,9 @@ def _parse(text: str, digits: str, default_region: str) -> PhoneInfo:
             return PhoneInfo(text, e164, NumberKind.UNKNOWN, region)
         return PhoneInfo(text, None, NumberKind.UNKNOWN, region)
     ntype = phonenumbers.number_type(num)
+    # carrier/geocoder data are large (~100 MB of tables): imported on first use only
+    from phonenumbers import carrier, geocoder
+
     carrier_name = carrier.name_for_number(num, "zh") or None
     location = geocoder.description_for_number(num, "zh") or None
     national = str(num.national_number)

@@ -71,13 +71,17 @@ __all__ = [
 ]
 
 BATCH = 10_000
+IMPORT_CACHE_KIB = -65536  # SQLite page cache during an import (negative = KiB)
 ZIP_MAX_MEMBERS = 20_000
 ZIP_MAX_TOTAL = 8 * 1024**3  # uncompressed bytes
 ZIP_MAX_RATIO = 200  # uncompressed / compressed, per member (zip bombs)
 ZIP_MAX_DEPTH = 2
 
+_blake2b = hashlib.blake2b
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _US = dt.timedelta(microseconds=1)
+_MAX_TIME = dt.datetime.max.replace(tzinfo=dt.UTC)
+_MIN_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 _EVENT_COLUMNS = (
     "case_id",
@@ -194,8 +198,8 @@ def dedup_key(kind: str, time_us: int, direction: str, number_key: str, text: st
     Time-prefixed (hex seconds) so inserts into the unique index arrive nearly in order.
     """
     src = f"{kind}\x1f{time_us}\x1f{direction}\x1f{number_key}\x1f{text or ''}\x1f{'' if duration is None else duration}"
-    digest = hashlib.blake2b(src.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-    return f"{max(time_us, 0) // 1_000_000:010x}{digest}"
+    digest = _blake2b(src.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    return f"{time_us // 1_000_000 if time_us > 0 else 0:010x}{digest}"
 
 
 # --------------------------------------------------------------------------- writing records
@@ -217,12 +221,15 @@ class RecordWriter:
         self._rows: list[tuple[Any, ...]] = []
         self._parsed: Counter[str] = Counter()
         self._numbers: dict[str, PhoneInfo] = {}
-        self._first: dt.datetime | None = None
-        self._last: dt.datetime | None = None
+        self._first = _MAX_TIME
+        self._last = _MIN_TIME
+        self._number_cache: dict[str, tuple[str | None, str]] = {}
+        self._evidence_id = evidence.id if evidence is not None else None
         self._contacts: dict[str, tuple[int, str | None]] | None = None
         self._existing_contacts: set[tuple[str, frozenset[str]]] | None = None
         self._sqlite = self.session.get_bind().dialect.name == "sqlite"
         self._cursor: sqlite3.Cursor | None = None
+        self._saved_cache: int | None = None
         self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
     # -- public -------------------------------------------------------------------------
@@ -240,12 +247,20 @@ class RecordWriter:
                 self._flush()
         self._flush()
 
+    def close(self) -> None:
+        """Give the connection back as it was (page cache size); safe to call twice."""
+        if self._cursor is not None:
+            if self._saved_cache is not None:
+                self._cursor.execute(f"PRAGMA cache_size = {self._saved_cache}")
+            self._cursor.close()
+            self._cursor = None
+
     def finish(self) -> None:
         self._flush()
         self._store_numbers()
         r = self.report
         r.parsed = dict(self._parsed)
-        if self._first is not None and self._last is not None:
+        if self._first <= self._last:
             r.first_time = self._first.isoformat()
             r.last_time = self._last.isoformat()
 
@@ -265,57 +280,67 @@ class RecordWriter:
             self._contacts = index
         return self._contacts
 
+    def _number(self, raw: str) -> tuple[str | None, str]:
+        """(matching key, number kind) of a raw counterpart; cached per writer."""
+        if "~" in raw:
+            return None, "group"
+        info = normalize(raw)
+        if info.kind is NumberKind.HIDDEN:
+            return None, info.kind.value
+        key = info.key[:64]
+        if key not in self._numbers:
+            self._numbers[key] = info
+        return key, info.kind.value
+
     def _event(self, rec: EventRecord) -> None:
-        self._parsed[rec.kind.value] += 1
+        kind_v = rec.kind.value
+        self._parsed[kind_v] += 1
         raw = rec.counterpart_number
-        key: str | None
-        kind: str | None
-        if raw is None:
-            key = kind = None
-        elif "~" in raw:
-            key, kind = None, "group"
-        else:
-            info = normalize(raw)
-            if info.kind is NumberKind.HIDDEN:
-                key, kind = None, info.kind.value
-            else:
-                key, kind = info.key, info.kind.value
-                if key not in self._numbers:
-                    self._numbers[key] = info
+        key: str | None = None
+        nkind: str | None = None
+        if raw is not None:
+            hit = self._number_cache.get(raw)
+            if hit is None:
+                hit = self._number_cache[raw] = self._number(raw)
+            key, nkind = hit
         name = rec.counterpart_name
         if name is None and key is not None:
-            hit = self._contact_index().get(key)
-            if hit is not None:
-                name = hit[1]
+            contact = self._contact_index().get(key)
+            if contact is not None:
+                name = contact[1]
         t_utc = rec.time_utc
-        if self._first is None or t_utc < self._first:
+        if t_utc < self._first:
             self._first = t_utc
-        if self._last is None or t_utc > self._last:
+        if t_utc > self._last:
             self._last = t_utc
         time_us = (t_utc - _EPOCH) // _US
         direction = rec.direction.value
-        kind_v = rec.kind.value
+        text = rec.text
+        duration = rec.duration_s
+        extra = rec.extra
+        thread = rec.thread
+        status = rec.call_status
         self._rows.append(
             (
                 self.case_id,
-                self.evidence.id if self.evidence is not None else None,
+                self._evidence_id,
                 kind_v,
                 direction,
                 t_utc.replace(tzinfo=None).isoformat(" ", "microseconds") if self._sqlite else t_utc,
                 rec.utc_offset_minutes,
                 rec.time_raw[:100],
                 raw[:400] if raw is not None else None,
-                key[:64] if key is not None else None,
+                key,
                 name[:200] if name is not None else None,
-                kind,
+                nkind,
                 rec.channel,
-                rec.text,
-                rec.duration_s,
-                rec.call_status.value if rec.call_status is not None else None,
+                text,
+                duration,
+                status.value if status is not None else None,
                 rec.locator[:200],
-                rec.thread[:400] if rec.thread is not None else None,
-                (self._dumps(rec.extra) if self._sqlite else rec.extra) if rec.extra else None,
-                dedup_key(kind_v, time_us, direction, key or raw or "", rec.text, rec.duration_s),
+                thread[:400] if thread is not None else None,
+                (self._dumps(extra) if self._sqlite else extra) if extra else None,
+                dedup_key(kind_v, time_us, direction, key or raw or "", text, duration),
             )
         )
 
@@ -329,6 +354,10 @@ class RecordWriter:
                 dbapi = self.session.connection().connection.driver_connection
                 assert isinstance(dbapi, sqlite3.Connection)
                 self._cursor = dbapi.cursor()
+                row = self._cursor.execute("PRAGMA cache_size").fetchone()
+                self._saved_cache = int(row[0]) if row else None
+                # index pages of a big import stay in memory: 64 MiB instead of SQLite's 2 MiB
+                self._cursor.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
             self._cursor.executemany(_SQLITE_INSERT, rows)
             inserted = self._cursor.rowcount
         else:
@@ -631,11 +660,13 @@ def _import_one(
             writer = RecordWriter(tx, ev, fr)
             try:
                 writer.write(importer.parse(item.path, ctx))
+                writer.finish()
             except sqlite3.DatabaseError as exc:
                 raise FormatError(
                     "ingest.db.corrupt", file=item.display, place="", detail=str(exc)
                 ) from exc
-            writer.finish()
+            finally:
+                writer.close()
             fr.skipped_count = ctx.skipped_count
             fr.skipped = [{"locator": s.locator, "reason": t(s.reason, **s.params), "key": s.reason} for s in ctx.skipped]
             fr.notes = ctx.notes

@@ -1,0 +1,120 @@
+"""Import benchmark: a 1,000,000-SMS + 200,000-call "SMS Backup & Restore" backup.
+
+    python benchmarks/bench_import.py [--sms 1000000] [--calls 200000] [--workdir DIR] [--keep]
+
+Generates the backup with ``gen_backup.py`` (unless DIR already holds it), then runs, each in
+a fresh subprocess so peak RSS is measured cleanly (``resource.getrusage`` in the child):
+
+1. a bare ``lxml.etree.iterparse`` pass over the same two files (``end`` events for
+   sms/mms/call, ``clear()`` and deleting finished siblings — the standard flat-memory loop;
+   ``recover=True`` because the backup contains the app's invalid "store emojis" surrogate
+   references, which the importer repairs and a bare parser cannot read otherwise);
+2. ``dunguard.ingest.pipeline.import_paths`` of both files into a new case (SQLite home in
+   the work dir): vault copy, parse, normalise numbers, de-duplicate, insert, commit;
+3. the same import again (idempotent re-import: nothing added).
+
+Prints wall times, the ratio import / bare pass, and peak RSS.  Targets: ratio <= 2.0,
+peak RSS <= 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+_BARE = r"""
+import json, resource, sys, time
+from lxml import etree
+t = time.perf_counter()
+n = 0
+for f in sys.argv[1:]:
+    for _ev, el in etree.iterparse(f, events=("end",), tag=("sms", "mms", "call"), recover=True,
+                                   resolve_entities=False, no_network=True, load_dtd=False):
+        n += 1
+        el.clear()
+        while el.getprevious() is not None:
+            del el.getparent()[0]
+wall = time.perf_counter() - t
+print(json.dumps({"records": n, "wall": wall,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+_IMPORT = r"""
+import json, resource, sys, time
+from pathlib import Path
+from dunguard.home import Home
+from dunguard.cases import create_case, resolve_case
+from dunguard.ingest.pipeline import import_paths
+home_dir, files = sys.argv[1], sys.argv[2:]
+home = Home.open(home_dir)
+try:
+    case = resolve_case(home, "bench")
+except Exception:
+    case = create_case(home, "bench")
+t = time.perf_counter()
+report = import_paths(home, case.id, [Path(f) for f in files])
+wall = time.perf_counter() - t
+home.close()
+print(json.dumps({"wall": wall, "inserted": report.inserted,
+                  "duplicates": sum(f.duplicates for f in report.files),
+                  "failed": [f.error for f in report.failed],
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _run(code: str, *args: str) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sms", type=int, default=1_000_000)
+    ap.add_argument("--calls", type=int, default=200_000)
+    ap.add_argument("--workdir", type=Path, default=None)
+    args = ap.parse_args()
+    tmp = None
+    if args.workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="dunguard-bench-")
+        work = Path(tmp.name)
+    else:
+        work = args.workdir
+        work.mkdir(parents=True, exist_ok=True)
+    sms, calls = work / "sms-bench.xml", work / "calls-bench.xml"
+    if not (sms.exists() and calls.exists()):
+        sys.path.insert(0, str(HERE))
+        from gen_backup import generate
+
+        generate(work, args.sms, args.calls)
+    size_mb = (sms.stat().st_size + calls.stat().st_size) / 1e6
+    home = work / "home"
+    if home.exists():
+        import shutil
+
+        shutil.rmtree(home)
+    bare = _run(_BARE, str(sms), str(calls))
+    first = _run(_IMPORT, str(home), str(sms), str(calls))
+    again = _run(_IMPORT, str(home), str(sms), str(calls))
+    ratio = float(first["wall"]) / float(bare["wall"])  # type: ignore[arg-type]
+    print(f"input: {sms.name} + {calls.name}, {size_mb:.0f} MB, {bare['records']:,} records")
+    print(f"bare lxml iterparse pass : {bare['wall']:.2f} s   peak RSS {bare['rss_mb']:.0f} MB")
+    print(f"dunguard import          : {first['wall']:.2f} s   peak RSS {first['rss_mb']:.0f} MB"
+          f"   inserted {first['inserted']:,}")
+    print(f"ratio import / bare pass : {ratio:.2f}   (target <= 2.0)")
+    print(f"re-import (idempotent)   : {again['wall']:.2f} s   peak RSS {again['rss_mb']:.0f} MB"
+          f"   inserted {again['inserted']:,}, duplicates {again['duplicates']:,}")
+    if first["failed"] or again["failed"]:
+        print("FAILED files:", first["failed"], again["failed"])
+    if tmp is not None:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
