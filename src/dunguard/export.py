@@ -23,6 +23,7 @@ from typing import Any
 
 import jinja2
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from dunguard import __version__
 from dunguard.errors import NotFoundError, StorageError
@@ -67,6 +68,40 @@ def _source_text(ev: Evidence) -> str:
     return "；".join(parts)
 
 
+def _archive_name(n: int, ev: Evidence) -> str:
+    return f"originals/{n:03d}_{_safe_name(ev.original_name)}"
+
+
+def evidence_rows(s: Session, case_id: str, tz: str, evidence: list[Evidence] | None = None) -> list[dict[str, Any]]:
+    """The rows of the 证据清单 (序号, 名称, 类型, 来源, 形成时间, 包内路径, sha256, 证明目的).
+
+    Shared by the evidence package and the 《证据清单》 document (``dunguard.act``)."""
+    if evidence is None:
+        evidence = list(s.scalars(select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id)))
+    spans = {
+        eid: (lo, hi)
+        for eid, lo, hi in s.execute(
+            select(Event.evidence_id, func.min(Event.time_utc), func.max(Event.time_utc))
+            .where(Event.case_id == case_id)
+            .group_by(Event.evidence_id)
+        )
+    }
+    rows: list[dict[str, Any]] = []
+    for n, ev in enumerate(evidence, start=1):
+        span = spans.get(ev.id)
+        if span and span[0] is not None:
+            lo, hi = local(span[0], tz), local(span[1], tz)
+            formed = f"{lo:%Y-%m-%d %H:%M} 至 {hi:%Y-%m-%d %H:%M}（记录时间）"
+        elif ev.original_mtime is not None:
+            formed = f"{local(ev.original_mtime, tz):%Y-%m-%d %H:%M}（文件修改时间）"
+        else:
+            formed = "【待填写】"
+        rows.append({"no": n, "name": ev.original_name, "kind": ev.media_type, "source": _source_text(ev),
+                     "formed": formed, "path": _archive_name(n, ev), "sha256": ev.sha256, "purpose": None,
+                     "evidence_id": ev.id})
+    return rows
+
+
 def export_case(home: Home, case_id: str, output: Path) -> ExportResult:
     """Write the evidence package for ``case_id`` to ``output`` (atomically)."""
     signer = Signer(home.keys_dir)
@@ -77,24 +112,15 @@ def export_case(home: Home, case_id: str, output: Path) -> ExportResult:
             raise NotFoundError("error.case.not_found", ref=case_id)
         evidence = list(s.scalars(select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id)))
         derived = list(s.scalars(select(Derived).where(Derived.case_id == case_id).order_by(Derived.id)))
-        spans = {
-            eid: (lo, hi)
-            for eid, lo, hi in s.execute(
-                select(Event.evidence_id, func.min(Event.time_utc), func.max(Event.time_utc))
-                .where(Event.case_id == case_id)
-                .group_by(Event.evidence_id)
-            )
-        }
         debtor = s.scalar(select(Party.name).where(Party.case_id == case_id, Party.role == "debtor"))
         entries = load_db_entries(home, case_id)
         tz = case.timezone
 
         files: list[dict[str, Any]] = []
         payload: list[tuple[str, Path | bytes]] = []
-        rows: list[dict[str, Any]] = []
         add_seq = {e.object_hash: e.seq for e in entries if e.action == "add"}
         for n, ev in enumerate(evidence, start=1):
-            arc = f"originals/{n:03d}_{_safe_name(ev.original_name)}"
+            arc = _archive_name(n, ev)
             payload.append((arc, folder / ev.stored_path))
             files.append({
                 "path": arc, "sha256": ev.sha256, "size": ev.size, "role": "original",
@@ -103,16 +129,7 @@ def export_case(home: Home, case_id: str, output: Path) -> ExportResult:
                 "source_app": ev.source_app, "source_device": ev.source_device, "format": ev.format,
                 "ledger_seq": add_seq.get(ev.sha256),
             })
-            span = spans.get(ev.id)
-            if span and span[0] is not None:
-                lo, hi = local(span[0], tz), local(span[1], tz)
-                formed = f"{lo:%Y-%m-%d %H:%M} 至 {hi:%Y-%m-%d %H:%M}（记录时间）"
-            elif ev.original_mtime is not None:
-                formed = f"{local(ev.original_mtime, tz):%Y-%m-%d %H:%M}（文件修改时间）"
-            else:
-                formed = "【待填写】"
-            rows.append({"no": n, "name": ev.original_name, "kind": ev.media_type, "source": _source_text(ev),
-                         "formed": formed, "path": arc, "sha256": ev.sha256, "purpose": None})
+        rows = evidence_rows(s, case_id, tz, evidence)
         by_id = {ev.id: ev for ev in evidence}
         for m, d in enumerate(derived, start=1):
             ext = {"application/json": ".json", "text/plain": ".txt"}.get(d.media_type, "")
