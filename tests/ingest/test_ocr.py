@@ -254,3 +254,27 @@ def test_broken_image_is_a_clear_error(home: Home, tmp_path: Path) -> None:
     case = make_case(home, "坏图")
     fr = import_paths(home, case.id, [shot]).files[0]
     assert fr.status == "failed" and fr.error is not None and "cut.png" in fr.error["message"]
+
+
+def test_iphone_heic_screenshot(tmp_path: Path, no_network: None) -> None:
+    _need_ocr()
+    pytest.importorskip("pillow_heif", reason="pillow-heif not installed (HEIC is optional)")
+    from PIL import Image
+
+    from dunguard.ingest.base import ParseContext, detect
+    from dunguard.ingest.screenshot import IMPORTER
+    from dunguard.records import EventRecord
+
+    png = render_chat(
+        [("time", "2024年10月4日 11:42"), ("left", "再不还钱就起诉你"), ("right", "我已报警")],
+        tmp_path / "a.png",
+    )
+    heic = tmp_path / "IMG_0001.HEIC"
+    with Image.open(png) as img:
+        img.save(heic, format="HEIF", quality=90)
+    assert detect(heic).name == "screenshot"
+    events = [
+        r for r in IMPORTER.parse(heic, ParseContext(display_name=heic.name)) if isinstance(r, EventRecord)
+    ]
+    assert [e.direction.value for e in events] == ["in", "out"]
+    assert _similar(events[0].text or "", "再不还钱就起诉你") >= 0.8

@@ -156,3 +156,20 @@ def test_memotrace_txt_renamed_file_keeps_direction_unknown(tmp_path: Path) -> N
     path.write_text(MEMO_TXT, encoding="utf-8")
     events, _ = _events(MEMOTRACE, path)
     assert {e.direction for e in events} == {Direction.UNKNOWN}
+
+
+def test_salvage_keeps_rows_before_a_broken_field(tmp_path: Path) -> None:
+    head = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+    path = tmp_path / "chat.csv"
+    path.write_text(
+        head
+        + "1,11,文本,0,a,a,还钱,,2024/10/4 22:41\n"
+        + '2,12,文本,0,a,a,"'
+        + "x" * 200_000
+        + '",,2024/10/4 22:42\n',
+        encoding="utf-8",
+    )
+    ctx = ParseContext(display_name=path.name, salvage=True)
+    events = list(PYWXDUMP.parse(path, ctx))
+    assert [e.text for e in events if isinstance(e, EventRecord)] == ["还钱"]
+    assert ctx.salvaged_at is not None and ctx.salvaged_at["records"] == 1 and ctx.salvaged_at["line"] == 3

@@ -132,7 +132,8 @@ def iter_csv(path: Path, ctx: ParseContext, lower: bool = True) -> Iterator[CsvR
     """Stream the rows of a CSV file as dicts keyed by (lower-cased) header names.
 
     Survives a BOM, GBK text, quoted fields with embedded newlines; a field larger than the
-    csv module's limit (128 KiB) or a broken quote ends in a FormatError naming the line.
+    csv module's limit (128 KiB) or undecodable bytes end in a FormatError naming the line;
+    with ``ctx.salvage`` the rows before the break are kept and ``ctx.salvaged_at`` says where.
     Rows with more cells than the header keep the extras under ``"_extra"`` (joined).
     """
     with open_text(path, ctx) as fh:
@@ -164,6 +165,9 @@ def iter_csv(path: Path, ctx: ParseContext, lower: bool = True) -> Iterator[CsvR
             except StopIteration:
                 return
             except (csv.Error, UnicodeDecodeError) as exc:
+                if ctx.salvage:  # keep the complete rows before the break, say where it broke
+                    ctx.salvaged_at = {"line": line, "column": "-", "records": number, "detail": str(exc)}
+                    return
                 raise ctx.format_error("ingest_b.csv.broken", place=f"line {line}", detail=str(exc)) from None
             if not cells or all(c.strip() == "" for c in cells):
                 continue

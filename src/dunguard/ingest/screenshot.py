@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,9 @@ __all__ = ["IMPORTER", "ScreenshotImporter"]
 _HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1")
 
 
+@lru_cache(maxsize=1)
 def _heif_available() -> bool:
+    """Register pillow-heif's HEIC opener with Pillow, if the optional package is installed."""
     try:
         import pillow_heif
 
@@ -71,8 +74,7 @@ class ScreenshotImporter:
         from dunguard.ocr.chat import analyse_chat
         from dunguard.ocr.engine import OcrUnavailable, load_image, run_ocr
 
-        if path.suffix.lower() in (".heic", ".heif"):
-            _heif_available()
+        _heif_available()  # HEIC from iPhones, when pillow-heif is installed
         img = load_image(path, ctx.display_name)
         try:
             result = run_ocr(img)
