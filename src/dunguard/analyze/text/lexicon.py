@@ -1,0 +1,179 @@
+"""Loading the text lexicon (YAML) and building the one Aho-Corasick automaton.
+
+Every key of every label entry and context cue goes into a single ``pyahocorasick``
+automaton over *normalised* text.  So that most messages never need normalising, the
+automaton also holds:
+
+* the traditional-character and upper-case spellings of every key (爆通訊錄, B通讯录), so
+  a message in traditional characters still hits without conversion; and
+* *flag* keys — a key character followed by a separator (``通 `` / ``通*``), or any
+  full-width letter — whose only job is to say "this message hides something; normalise it
+  and scan again".
+
+A message with no hit at all is finished after one pass of the automaton.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from dunguard.analyze.text.normalize import Normalizer, load_normalizer
+from dunguard.errors import FormatError
+
+DEFAULT_UNLESS = ("negated", "complaint", "antifraud")
+FLAG = -1  # automaton value of a flag key
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One detector entry (a label entry or a cue)."""
+
+    id: str
+    label: str | None  # None for cues
+    cue: str | None  # cue class name for cues
+    keys: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+    patterns: tuple[re.Pattern[str], ...] = ()
+    sentence_requires: re.Pattern[str] | None = None
+    needs: tuple[str, ...] = ("debt",)
+    unless: tuple[str, ...] = DEFAULT_UNLESS
+    check: str | None = None
+    suggest: bool = False
+    rule: str | None = None
+    index: int = 0
+
+
+@dataclass(slots=True)
+class Lexicon:
+    normalizer: Normalizer
+    entries: list[Entry] = field(default_factory=list)
+    automaton: Any = None
+    # key (normalised) -> indexes of entries having that key
+    by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    keys: tuple[str, ...] = ()
+    check_entries: list[Entry] = field(default_factory=list)
+
+
+def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
+    for _ in range(5):
+        new = _MACRO.sub(lambda m: macros.get(m.group(1), m.group(0)), pattern)
+        if new == pattern:
+            break
+        pattern = new
+    if _MACRO.search(pattern) and not re.search(r"\{\d", pattern):
+        unknown = [m for m in _MACRO.findall(pattern) if m not in macros]
+        if unknown:
+            raise FormatError("analyze.lexicon.bad_pattern", file=where, error=f"unknown macro {unknown[0]}")
+    return pattern
+
+
+def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Pattern[str] | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(_expand(pattern, macros, where), re.IGNORECASE)
+    except re.error as exc:
+        raise FormatError("analyze.lexicon.bad_pattern", file=where, error=str(exc)) from None
+
+
+def _read_yaml(jurisdiction: str, name: str) -> dict[str, Any]:
+    path = resources.files("dunguard.analyze") / "rulebooks" / jurisdiction / "lexicon" / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise FormatError("analyze.rulebook.bad_file", file=f"{jurisdiction}/lexicon/{name}")
+    return data
+
+
+def _variants(key: str, normalizer: Normalizer, reverse: dict[str, list[str]], limit: int = 64) -> set[str]:
+    """Spellings of a normalised key that normalise back to it (traditional, case)."""
+    options: list[list[str]] = []
+    for ch in key:
+        alts = [ch, *reverse.get(ch, ())]
+        if ch.isascii() and ch.isalpha():
+            alts.append(ch.upper())
+        options.append(alts)
+    out: set[str] = set()
+    for combo in itertools.product(*options):
+        out.add("".join(combo))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def build(jurisdiction: str = "cn") -> Lexicon:
+    normalizer = load_normalizer(jurisdiction)
+    lex = Lexicon(normalizer)
+    cues_data = _read_yaml(jurisdiction, "cues.yaml")
+    macros = {str(k): str(v) for k, v in (cues_data.get("macros") or {}).items()}
+    folder = resources.files("dunguard.analyze") / "rulebooks" / jurisdiction / "lexicon"
+
+    def add(entry: Entry) -> None:
+        entry.index = len(lex.entries)
+        lex.entries.append(entry)
+
+    for name, raw in (cues_data.get("cues") or {}).items():
+        where = f"{jurisdiction}/lexicon/cues.yaml:{name}"
+        pats = tuple(p for p in (_compile(x, macros, where) for x in raw.get("patterns") or ()) if p)
+        add(Entry(id=f"cue.{name}", label=None, cue=str(name), keys=tuple(str(k) for k in raw.get("keys") or ()),
+                  pattern=None, patterns=pats, needs=(), unless=()))
+    for item in sorted(folder.iterdir(), key=lambda e: e.name):
+        if item.name == "cues.yaml" or not item.name.endswith(".yaml"):
+            continue
+        data = _read_yaml(jurisdiction, item.name)
+        for raw in data.get("entries") or ():
+            where = f"{jurisdiction}/lexicon/{item.name}:{raw.get('id')}"
+            if "id" not in raw or "label" not in raw:
+                raise FormatError("analyze.lexicon.bad_entry", file=where)
+            entry = Entry(
+                id=str(raw["id"]), label=str(raw["label"]), cue=None,
+                keys=tuple(str(k) for k in raw.get("keys") or ()),
+                pattern=_compile(raw.get("pattern"), macros, where),
+                sentence_requires=_compile(raw.get("sentence_requires"), macros, where),
+                needs=tuple(raw.get("needs", ("debt",)) or ()),
+                unless=tuple(raw.get("unless", DEFAULT_UNLESS) or ()),
+                check=raw.get("check"), suggest=bool(raw.get("suggest", False)), rule=raw.get("rule"),
+            )
+            add(entry)
+            if entry.check:
+                lex.check_entries.append(entry)
+
+    # key -> entries; keys are stored normalised
+    by_key: dict[str, list[int]] = {}
+    for entry in lex.entries:
+        for key in entry.keys:
+            norm = normalizer(key)
+            if norm:
+                by_key.setdefault(norm, []).append(entry.index)
+    lex.by_key = {k: tuple(v) for k, v in by_key.items()}
+    lex.keys = tuple(sorted(by_key))
+
+    reverse: dict[str, list[str]] = {}
+    for trad in normalizer.traditional:
+        reverse.setdefault(normalizer.char(trad), []).append(trad)
+    automaton = ahocorasick.Automaton()
+    key_chars: set[str] = set()
+    for key in lex.keys:
+        for spelling in _variants(key, normalizer, reverse):
+            automaton.add_word(spelling, key)
+            key_chars.update(ch for ch in spelling if _CJK.match(ch))
+    for ch in key_chars:
+        for sep in normalizer.separators:
+            automaton.add_word(ch + sep, FLAG)
+    for code in range(0xFF21, 0xFF5B):
+        automaton.add_word(chr(code), FLAG)
+    automaton.make_automaton()
+    lex.automaton = automaton
+    return lex
+
+
+CheckFn = Callable[..., Any]

@@ -1,0 +1,88 @@
+"""Text normalisation for matching, with a map back to the original offsets.
+
+Collectors evade keyword filters with traditional characters (爆通訊錄), full-width letters
+(ｔｘｌ), upper case (B通讯录) and symbols or spaces between characters (通 讯*录).  Matching
+runs on a normalised copy: traditional → simplified (a character table shipped as data,
+``rulebooks/<j>/normalize.yaml``), full-width → half-width, upper → lower case, and
+separators deleted.  Every replacement is one character for one character, so the only
+offset change comes from deletions; :func:`Normalizer.normalize` returns the kept positions
+so a span on the normalised text maps back to the original exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+# Emoji and pictographs are deleted like separators (爆💥通讯录).
+_EMOJI_RANGES = ((0x1F300, 0x1FAFF), (0x2600, 0x27BF), (0xFE00, 0xFE0F), (0x1F000, 0x1F2FF))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    text: str
+    # positions[i] = index in the original of normalised char i; None if nothing was deleted
+    positions: tuple[int, ...] | None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the normalised text to the original text."""
+        if self.positions is None:
+            return start, end
+        if end <= start:
+            pos = self.positions[start] if start < len(self.positions) else (self.positions[-1] + 1)
+            return pos, pos
+        return self.positions[start], self.positions[end - 1] + 1
+
+
+class Normalizer:
+    """Builds the translate table once; ``normalize`` is then one C-level pass."""
+
+    def __init__(self, t2s: dict[str, str], separators: str) -> None:
+        table: dict[int, int | None] = {}
+        for trad, simp in t2s.items():
+            table[ord(trad)] = ord(simp)
+        for code in range(0xFF01, 0xFF5F):  # full-width ASCII → ASCII
+            table[code] = code - 0xFEE0
+        for code in range(ord("A"), ord("Z") + 1):
+            table[code] = code + 32
+        for code in range(0xFF21, 0xFF3B):  # full-width A-Z → a-z
+            table[code] = code - 0xFEE0 + 32
+        self.separators = frozenset(separators)
+        for ch in separators:
+            table[ord(ch)] = None
+            if 0x21 <= ord(ch) <= 0x7E:
+                table[ord(ch) + 0xFEE0] = None
+        for lo, hi in _EMOJI_RANGES:
+            for code in range(lo, hi + 1):
+                table[code] = None
+        self.table = table
+        self.traditional = frozenset(t2s)
+
+    def char(self, ch: str) -> str:
+        """Normalised form of one character ('' if it is deleted)."""
+        mapped = self.table.get(ord(ch), ord(ch))
+        return "" if mapped is None else chr(mapped)
+
+    def normalize(self, text: str) -> Normalized:
+        out = text.translate(self.table)
+        if len(out) == len(text):
+            return Normalized(out, None)
+        table = self.table
+        positions = tuple(i for i, ch in enumerate(text) if table.get(ord(ch), 0) is not None)
+        return Normalized(out, positions)
+
+    def __call__(self, text: str) -> str:
+        return text.translate(self.table)
+
+
+def load_normalizer(jurisdiction: str = "cn") -> Normalizer:
+    path = resources.files("dunguard.analyze") / "rulebooks" / jurisdiction / "normalize.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    pairs = str(data.get("t2s") or "")
+    t2s: dict[str, str] = {}
+    for item in pairs.split():
+        if len(item) == 2:
+            t2s[item[0]] = item[1]
+    return Normalizer(t2s, str(data.get("separators") or "") + " \t\r\u3000\u00a0\u200b\u200c\u200d\ufeff")

@@ -1,0 +1,50 @@
+"""Family checks for ``third_party_contact`` and ``debt_disclosure`` (rule T7).
+
+These two labels depend on *who reads the message*, not only on its words: a plain
+reminder becomes third-party contact when it is sent to the debtor's sister.  The reader
+is known from ``addressee`` (scan input, or the event's party in a case) or from wording
+that addresses a third party (the ``third_party_address`` cue: 请转告, 您是X的紧急联系人,
+贵单位员工 …).  The lexicon entries ``tp.addressee`` and ``dd.to_third_party`` name these
+functions in their ``check`` field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dunguard.analyze.text.scanner import MessageContext
+
+# Addressee roles that are not the debtor (or a guarantor, who may lawfully be asked).
+THIRD_PARTY_ROLES = frozenset({"contact", "third_party", "family", "friend", "colleague", "employer",
+                               "group", "public", "emergency_contact"})
+DEBTOR_ROLES = frozenset({"debtor", "guarantor", "self"})
+
+# Something that tells the reader the debtor owes: owing / overdue / an amount.
+_DEBT_DETAIL = re.compile(
+    r"(?:欠(?:款|钱|债|了|我|着)?|逾期|借了|借款(?:已|逾期|未|金额|\d)|未还|不还|拖欠|"
+    r"\d[\d,.]*\s*(?:元|块|万)|[一二三四五六七八九十两百千万]+(?:元|块|万))"
+)
+
+
+def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
+    """Span (normalised offsets) showing the message reaches a third party, or None."""
+    if "debt" not in ctx.cues or ctx.blocked():
+        return None
+    if ctx.addressee in THIRD_PARTY_ROLES:
+        return 0, len(ctx.norm)
+    return ctx.cues.get("third_party_address")
+
+
+def discloses_debt_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
+    if addressed_to_third_party(ctx) is None:
+        return None
+    m = _DEBT_DETAIL.search(ctx.norm)
+    return (m.start(), m.end()) if m else None
+
+
+CHECKS = {
+    "addressed_to_third_party": addressed_to_third_party,
+    "discloses_debt_to_third_party": discloses_debt_to_third_party,
+}
