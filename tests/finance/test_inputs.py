@@ -107,3 +107,24 @@ def test_public_surface_is_pinned() -> None:
     assert finance.__all__ == sorted(finance.__all__)
     assert all(hasattr(finance, name) for name in finance.__all__)
     assert "make_plan" in finance.__all__ and "assess" in finance.__all__
+
+
+def test_every_finance_message_key_exists_in_both_languages() -> None:
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2] / "src" / "dunguard"
+    zh = yaml.safe_load((root / "locale" / "zh" / "finance.yaml").read_text(encoding="utf-8"))
+    en = yaml.safe_load((root / "locale" / "en" / "finance.yaml").read_text(encoding="utf-8"))
+    assert set(zh) == set(en)
+    sources = [*(root / "finance").glob("*.py"), root / "cli" / "finance.py"]
+    used = set()
+    for path in sources:
+        used |= set(re.findall(r'"(finance\.[a-z0-9_.]+)"', path.read_text(encoding="utf-8")))
+    used = {k for k in used if not k.endswith(".")} - {"finance.loan_added", "finance.payment_added"}  # ledger actions
+    assert not sorted(k for k in used if k not in zh and not k.startswith("finance.caps.why"))
+    for kind in ("bank", "consumer_finance", "microloan", "private", "unlicensed", "unknown",
+                 "private_old_contract"):
+        assert f"finance.caps.why.{kind}" in zh

@@ -357,6 +357,7 @@ def _print_analysis(console: Console, a: Any) -> None:
     console.print(t("finance.cost.citations") + "：")
     for cid in a.caps.citations():
         c = citation(cid)
-        article = f" {c.article}" if c.article and not c.text.startswith(c.article) else ""
-        console.print(f"  {c.law}{article}：" + c.text.replace("\n", "\n    "))
+        article = f" {c.article}" if c.article and not c.text.startswith(c.article[0]) else ""
+        secondary = t("finance.cost.secondary") if "[P:" in c.source or "secondary" in c.source else ""
+        console.print(f"  {c.law}{article}：" + c.text.replace("\n", "\n    ") + secondary)
     console.print()

@@ -206,9 +206,9 @@ def assess(
     lpr: LprLookup | None = None
     if lender_type.licensed:
         cap, rule = LICENSED_LINE, CapRule.LICENSED_24
-        cites = ["private_lending.1", "financial_trial_opinion.2"]
+        cites = ["lending_1", "fafa2017_22_2"]
         if lender_type is LenderType.MICROLOAN:
-            cites.insert(1, "private_lending_reply.1")
+            cites.insert(1, "lending_reply_1")
         why_key = f"finance.caps.why.{lender_type.value}"
         why = {"cap": pct(cap)}
         exceeded = apr > cap
@@ -220,7 +220,7 @@ def assess(
             lpr = latest_lpr()
             line = float(lpr.rate * 4)
             checks.append(Check(CapRule.MICROLOAN_GUIDE, line, apr > line, "finance.caps.microloan_guide",
-                                {"apr": pct(apr), "line": pct(line)}, ["microloan_cost_guideline"]))
+                                {"apr": pct(apr), "line": pct(line)}, ["smallloan_cost_guideline_4lpr"]))
     else:
         rule = CapRule.PRIVATE_4LPR
         review = lender_type is LenderType.UNKNOWN
@@ -239,9 +239,9 @@ def assess(
                "date": contract_date.isoformat()}
         if not lpr.confirmed or lpr.stale:
             review = True
-        cites = ["private_lending.25", "private_lending.29"]
+        cites = ["lending_25", "lending_29"]
         if contract_date < NEW_RULES_FROM:
-            cites.append("private_lending.31")
+            cites.append("lending_31")
         exceeded = apr > cap
         checks.append(Check(rule, cap, exceeded,
                             "finance.caps.private.over" if exceeded else "finance.caps.private.under",
@@ -254,11 +254,11 @@ def assess(
             key = "finance.caps.illegal36.over" if over36 else "finance.caps.illegal36.under"
             checks.append(Check(CapRule.ILLEGAL_36, ILLEGAL_LENDING_LINE, over36, key,
                                 {"apr": pct(apr), "line": pct(ILLEGAL_LENDING_LINE)},
-                                ["illegal_lending_opinion.2"], needs_review=True))
+                                ["illegal_lending_opinion_2"], needs_review=True))
     if principal is not None and received is not None and received < principal:
-        cites = ["civil_code.670"]
+        cites = ["civil_670"]
         if not lender_type.licensed:
-            cites.append("private_lending.26")
+            cites.append("lending_26")
         checks.append(Check(CapRule.KANTOU, None, True, "finance.caps.kantou",
                             {"principal": f"{principal:,.2f}", "received": f"{received:,.2f}",
                              "kept": f"{principal - received:,.2f}"}, cites,

@@ -254,7 +254,7 @@ def negotiation_figures(home: Home, case_id: str, budget: Decimal, *,
               "kantou": "1000.00",
               "apr": 0.46,                   # true annual rate (IRR)
               "cap": 0.24, "cap_rule": "licensed_24", "over_cap": True,
-              "citations": ["private_lending.1", ...],   # ids in finance/data/citations.yaml
+              "citations": ["lending_1", ...],   # ids in finance/data/citations.yaml
               "paid": "1900.00",             # paid so far (incl. fees paid)
               "lender_figure": "9500.00", "lender_basis": "claim" | "schedule",
               "lawful": "7345.51",           # lawfully owed now (estimate)
