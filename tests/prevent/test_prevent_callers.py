@@ -170,3 +170,27 @@ def test_empty_case(home: Home) -> None:
     case = make_case(home, "空案件")
     assert caller_table(home, case) == []
     assert vcard([]) == ""
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SMS_BACKUP = SHARED / "sms_backup_restore" / "devadvance_sms_small.xml"
+
+
+@pytest.mark.skipif(not SMS_BACKUP.exists(), reason="../shared/data/sms_backup_restore not present")
+def test_caller_table_after_a_real_import(home: Home) -> None:
+    """A real SMS Backup & Restore file through the real importer, then the caller table."""
+    from dunguard.ingest.pipeline import import_paths
+
+    case = make_case(home, "真实备份")
+    import_paths(home, case.id, [SMS_BACKUP])
+    rows = caller_table(home, case)
+    with home.store.session() as s:
+        incoming = s.scalars(
+            select(Event.counterpart_e164).where(Event.case_id == case.id, Event.direction == "in")
+        ).all()
+    assert rows, "the backup has received messages"
+    assert sum(r.total for r in rows) == len(incoming)
+    assert {r.number for r in rows} == {n for n in incoming if n}
+    for r in rows:
+        assert r.first_seen <= r.last_seen
+        assert r.kind  # from the importer's numbers table

@@ -25,8 +25,9 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 
 from dunguard.home import Home
+from dunguard.ingest.models import NumberInfo
 from dunguard.models import Case, Event, Finding, Party, Phone
-from dunguard.phones import NumberKind, normalize
+from dunguard.phones import NumberKind, PhoneInfo, normalize
 from dunguard.timeutil import DEFAULT_TZ
 
 _ID_CHUNK = 500
@@ -81,15 +82,17 @@ def caller_table(home: Home, case: Case) -> list[CallerRow]:
             func.min(Event.time_utc),
             func.max(Event.time_utc),
             func.max(Event.counterpart_name),
-            func.max(Event.counterpart_raw),
         )
         .where(Event.case_id == case.id, Event.direction == "in", key.is_not(None))
         .group_by(key)
     )
     rows: list[CallerRow] = []
     with home.store.session() as s:
-        for k, n, calls, msgs, first, last, name, raw in s.execute(stmt):
-            info = normalize(raw if k is None else k)
+        known = {
+            r.key: r for r in s.scalars(select(NumberInfo).where(NumberInfo.case_id == case.id))
+        }  # what the importer already worked out per number
+        for k, n, calls, msgs, first, last, name in s.execute(stmt):
+            info = _info(str(k), known)
             calls, msgs = int(calls or 0), int(msgs or 0)
             rows.append(
                 CallerRow(
@@ -113,6 +116,17 @@ def caller_table(home: Home, case: Case) -> list[CallerRow]:
         _attach_parties(s, case.id, by_number)
     rows.sort(key=lambda r: (-r.findings, -r.total, r.number))
     return rows
+
+
+def _info(key: str, known: dict[str, NumberInfo]) -> PhoneInfo:
+    row = known.get(key)
+    if row is not None:
+        try:
+            kind = NumberKind(row.kind)
+        except ValueError:
+            kind = NumberKind.UNKNOWN
+        return PhoneInfo(row.raw, row.e164, kind, row.region, row.carrier, row.location)
+    return normalize(key)  # events inserted without the importer (tests, other tools)
 
 
 def _local(value: Any, tz: ZoneInfo) -> str:
@@ -145,12 +159,12 @@ def _attach_findings(s: Any, case_id: str, by_number: dict[str, CallerRow]) -> N
     ordered = sorted(event_ids)
     for i in range(0, len(ordered), _ID_CHUNK):
         chunk = ordered[i : i + _ID_CHUNK]
-        for eid, k in s.execute(
-            select(Event.id, key).where(
-                Event.case_id == case_id, Event.id.in_(chunk), Event.direction == "in"
-            )
+        # by primary key only: with case_id in the WHERE clause SQLite picks the case index
+        # and scans the whole case once per chunk
+        for eid, ev_case, direction, k in s.execute(
+            select(Event.id, Event.case_id, Event.direction, key).where(Event.id.in_(chunk))
         ):
-            if k is not None:
+            if k is not None and ev_case == case_id and direction == "in":
                 number_of[int(eid)] = str(k)
     lenders: dict[str, Counter[str]] = defaultdict(Counter)
     for attribution, ids in per_finding:
