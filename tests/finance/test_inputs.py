@@ -128,3 +128,15 @@ def test_every_finance_message_key_exists_in_both_languages() -> None:
     for kind in ("bank", "consumer_finance", "microloan", "private", "unlicensed", "unknown",
                  "private_old_contract"):
         assert f"finance.caps.why.{kind}" in zh
+
+
+@given(st.binary(max_size=300))
+def test_schedule_csv_never_crashes_on_garbage(data: bytes) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.csv"
+        path.write_bytes(data)
+        with contextlib.suppress(DunGuardError):
+            rows = read_schedule_csv(path)
+            assert all(amount > 0 for _, amount in rows)

@@ -141,3 +141,29 @@ def test_loan_and_repay_commands(tmp_path: Path) -> None:
     assert code == 0 and plan["strategy"] == "proportional" and plan["months"] >= 1
     code, out = _run(home_dir, "repay", case_id, "--budget", "3000", "--strategy", "avalanche")
     assert code == 0 and "停息挂账" in out
+
+
+def test_apr_first_payment_date(tmp_path: Path) -> None:
+    # first payment one month after the loan: a regular schedule
+    code, out = _run(tmp_path, "apr", "--received", "9000", "--payments", "12x950", "--start", "2025-01-15",
+                     "--first", "2025-02-15", "--json")
+    assert json.loads(out)["basis"] == "period"
+    # a first payment two months after the loan costs the lender a month: lower rate, dated flows
+    code, out = _run(tmp_path, "apr", "--received", "9000", "--payments", "12x950", "--start", "2025-01-15",
+                     "--first", "2025-03-15", "--json")
+    data = json.loads(out)
+    assert data["basis"] == "daily" and data["apr"] < 0.4606
+
+
+def test_apr_in_english(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "--lang", "en", "apr", "--received", "9000", "--payments", "12x950")
+    assert code == 0 and "True annual rate" in out and "46.06%" in out
+
+
+def test_explicit_method_without_dues_is_a_clear_error(tmp_path: Path) -> None:
+    home_dir = tmp_path / "h"
+    with Home.open(home_dir) as h:
+        case_id = create_case(h, "清单").id
+    code, out = _run(home_dir, "loan", "add", case_id, "--lender", "X", "--principal", "1000",
+                     "--date", "2025-01-01", "--method", "explicit")
+    assert code != 0 and "--due" in out

@@ -94,7 +94,11 @@ def read_schedule_csv(path: Path) -> list[tuple[dt.date, Decimal]]:
             raise FormatError("finance.csv.bad_row", path=str(path), line=1, reason=t("finance.csv.bad_encoding")) from None
     rows: list[tuple[dt.date, Decimal]] = []
     header_allowed = True
-    for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    try:
+        table = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise FormatError("finance.csv.bad_row", path=str(path), line=1, reason=str(exc)) from None
+    for lineno, row in enumerate(table, start=1):
         cells = [c.strip() for c in row]
         if not cells or not any(cells) or cells[0].startswith("#"):
             continue

@@ -112,6 +112,8 @@ class LoanTerms:
         """The contractual instalments including per-period fees."""
         per_period = total(f.amount for f in self.fees if f.timing is FeeTiming.PER_PERIOD)
         if self.method is Method.EXPLICIT:
+            if not self.explicit_schedule:
+                raise UsageError("finance.schedule.explicit_needs_list")
             rows = explicit(self.explicit_schedule, self.start)
             if per_period:
                 rows = [Instalment(r.seq, r.date, r.principal, r.interest, r.fee + per_period) for r in rows]
