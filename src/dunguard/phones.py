@@ -129,6 +129,18 @@ def normalize(raw: str | None, default_region: str = "CN") -> PhoneInfo:
         special = _service_kind(national)
         if special is not None:
             return PhoneInfo(text, None, special, "CN")
+        if (
+            default_region == "CN"
+            and national is digits
+            and len(digits) == 10
+            and digits[0] in "23456789"
+        ):
+            # Chinese landlines are dialled with a leading 0 and mobiles have 11 digits:
+            # ten digits starting 2-9 are a North American number as typed in the US,
+            # "(919) 888-7386"
+            us = _parse(text, "+1" + digits, "US")
+            if us.kind is not NumberKind.UNKNOWN:
+                return us
         if national.startswith("86") and len(national) > 11:
             # "8613800138000" written without "+"
             special = _service_kind(national[2:])

@@ -21,6 +21,12 @@ from dunguard.ingest.base import (
 IMPORTER_MODULES: tuple[str, ...] = (
     # ingest-A: phone backups and databases
     "dunguard.ingest.sms_backup_restore",
+    "dunguard.ingest.android_mmssms",
+    "dunguard.ingest.android_calllog",
+    "dunguard.ingest.android_contacts",
+    "dunguard.ingest.ios_sms",
+    "dunguard.ingest.ios_callhistory",
+    "dunguard.ingest.ios_addressbook",
     # ingest-B: contacts, chats, screenshots, audio, generic CSV (one line each)
     "dunguard.ingest.vcard",
     "dunguard.ingest.contacts_csv",

@@ -66,6 +66,7 @@ __all__ = [
     "ParseContext",
     "Record",
     "SkippedRecord",
+    "apple_time",
     "companions_of",
     "detect",
     "epoch_ms_to_utc",
@@ -73,9 +74,11 @@ __all__ = [
     "get_importer",
     "read_head",
     "registry",
+    "select_existing",
     "sqlite_copy",
     "sqlite_tables",
     "supported_formats",
+    "table_columns",
 ]
 
 Record = EventRecord | ContactRecord | DerivedRecord
@@ -262,6 +265,49 @@ def _sqlite_tables_cached(path: str, size: int, mtime_ns: int) -> frozenset[str]
     except sqlite3.Error:
         return frozenset()
     return frozenset(str(r[0]).lower() for r in rows)
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """Lower-cased column names of ``table`` (empty set if it does not exist)."""
+    rows = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+    return {str(r[1]).lower() for r in rows}
+
+
+def select_existing(conn: sqlite3.Connection, table: str, wanted: tuple[str, ...], tail: str = "") -> Iterator[dict[str, Any]]:
+    """Stream rows of ``table`` as dicts with every wanted column (missing ones → None).
+
+    Vendors add and drop columns; selecting only what exists keeps one importer working
+    across Android/iOS versions.
+    """
+    have = table_columns(conn, table)
+    present = [c for c in wanted if c.lower() in have]
+    if not present:
+        return
+    cur = conn.execute(f'SELECT {", ".join(present)} FROM "{table}" {tail}')
+    missing = {c: None for c in wanted if c.lower() not in have}
+    for row in cur:
+        item = dict(zip(present, row, strict=True))
+        if missing:
+            item.update(missing)
+        yield item
+
+
+APPLE_EPOCH_OFFSET = 978_307_200  # seconds from 1970-01-01 to 2001-01-01
+
+
+def apple_time(value: Any) -> dt.datetime | None:
+    """Apple Core Data time (seconds since 2001-01-01; nanoseconds in newer sms.db) → UTC."""
+    if value is None or value == "":
+        return None
+    try:
+        num = float(value)
+    except (TypeError, ValueError):
+        return None
+    if num == 0:
+        return None
+    if abs(num) > 1e12:  # nanoseconds (iOS 11+ sms.db)
+        return _EPOCH + dt.timedelta(seconds=APPLE_EPOCH_OFFSET, microseconds=int(value) // 1000)
+    return _EPOCH + dt.timedelta(seconds=APPLE_EPOCH_OFFSET + num)
 
 
 # --------------------------------------------------------------------------- registry
