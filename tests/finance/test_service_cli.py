@@ -147,12 +147,12 @@ def test_apr_first_payment_date(tmp_path: Path) -> None:
     # first payment one month after the loan: a regular schedule
     code, out = _run(tmp_path, "apr", "--received", "9000", "--payments", "12x950", "--start", "2025-01-15",
                      "--first", "2025-02-15", "--json")
-    assert json.loads(out)["basis"] == "period"
+    assert code == 0 and json.loads(out)["basis"] == "period"
     # a first payment two months after the loan costs the lender a month: lower rate, dated flows
     code, out = _run(tmp_path, "apr", "--received", "9000", "--payments", "12x950", "--start", "2025-01-15",
                      "--first", "2025-03-15", "--json")
     data = json.loads(out)
-    assert data["basis"] == "daily" and data["apr"] < 0.4606
+    assert code == 0 and data["basis"] == "daily" and data["apr"] < 0.4606
 
 
 def test_apr_in_english(tmp_path: Path) -> None:
