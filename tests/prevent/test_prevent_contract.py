@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lhtml
 
 from dunguard.errors import FormatError, InputError, UnsupportedFormat
@@ -239,3 +241,24 @@ def test_html_with_gbk_meta_charset(tmp_path: Path) -> None:
     p = tmp_path / "gbk.htm"
     p.write_bytes(page.encode("gbk"))
     assert [h.category for h in scan_contract(p).hits] == ["address_book"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("借款人同意授权读取通讯录合作方服务费不会。；\n 视为默认勾选<>&\"'")),
+        max_size=300,
+    )
+)
+def test_scan_text_spans_are_exact_and_markup_is_safe(text: str) -> None:
+    from dunguard.prevent.contract import ContractScan
+
+    hits = scan_text(text, lang="zh")
+    for h in hits:
+        assert 0 <= h.start < h.end <= len(text)
+        assert text[h.start : h.end] == h.clause
+    page = render_marked_html(ContractScan("f.txt", "0" * 64, "txt", text, hits, "zh"))
+    doc = lhtml.document_fromstring(page)
+    assert not doc.xpath("//script")
+    pre = doc.xpath("//pre")[0].text_content()
+    assert pre.strip() == text.replace("\r", "").strip() or text.strip() == ""
