@@ -172,3 +172,13 @@ def test_plan_refuses_a_budget_that_cannot_cover_interest() -> None:
 def test_plan_needs_a_positive_budget() -> None:
     with pytest.raises(UsageError):
         make_plan([Debt("A", D(100), D(0))], D(0))
+
+
+def test_dated_claim_is_compared_on_its_own_date() -> None:
+    terms = LoanTerms("张三", LenderType.PRIVATE, D(10000), dt.date(2025, 6, 1), method=Method.EXPLICIT,
+                      explicit_schedule=[(dt.date(2026, 6, 1), D(13000))], lender_claim=D(13000),
+                      claim_date=dt.date(2026, 6, 1))
+    result = owed(terms, D("0.12"), 0.30, dt.date(2026, 12, 1))
+    assert result.lawful_outstanding > D("11200.00")  # interest keeps accruing to as_of
+    assert result.lawful_at_claim == D("11200.00")
+    assert result.difference == D("1800.00")

@@ -62,7 +62,8 @@ def _cost_rows(report: Any) -> list[tuple[str, str]]:
         rows.append((t("finance.label.advertised_monthly"), _pct(ad.monthly)))
         rows.append((t("finance.label.advertised_annual"), _pct(ad.annual)))
     rows.append((t("finance.label.advertised_daily"), _pct(ad.daily, 4)))
-    rows.append((t("finance.label.gap"), t("finance.label.gap_value", points=f"{report.gap * 100:,.2f}")))
+    gap_label = "finance.label.gap" if report.gap >= 0 else "finance.label.gap_below"
+    rows.append((t(gap_label), t("finance.label.gap_value", points=f"{abs(report.gap) * 100:,.2f}")))
     return rows
 
 
@@ -206,7 +207,8 @@ def repay_command(ctx: click.Context, case_ref: str, budget: str, strategy: str,
 @click.option("--fee", "fees", multiple=True, help="费用 名称:金额[:deducted|upfront|per_period|on_date[:日期]]，可重复")
 @click.option("--due", "dues", multiple=True, help="按清单还款时每一期 日期:金额，可重复（--method explicit）")
 @click.option("--paid", "paid", multiple=True, help="已还的一笔 日期:金额，可重复")
-@click.option("--claim", default=None, help="出借方现在要求还的金额（元）")
+@click.option("--claim", default=None, help="出借方要求还的金额（元）")
+@click.option("--claim-date", default=None, help="出借方要求金额对应的日期（默认按计算日期比较）")
 @click.option("--penalty-rate", default=None, help="合同约定的罚息年利率（仅记录）")
 @click.option("--note", default=None)
 @click.option("--json", "as_json", is_flag=True)
@@ -214,7 +216,7 @@ def repay_command(ctx: click.Context, case_ref: str, budget: str, strategy: str,
 def loan_add(ctx: click.Context, case_ref: str, lender: str, lender_type: str, principal: str,
              received: str | None, start: str, method: str, periods: int, every: str, rate: str,
              fees: tuple[str, ...], dues: tuple[str, ...], paid: tuple[str, ...], claim: str | None,
-             penalty_rate: str | None, note: str | None, as_json: bool) -> None:
+             claim_date: str | None, penalty_rate: str | None, note: str | None, as_json: bool) -> None:
     """登记一笔借款。"""
     from dunguard.finance import service
     from dunguard.finance.inputs import parse_date, parse_dated_amount, parse_fee_spec, parse_rate
@@ -241,6 +243,7 @@ def loan_add(ctx: click.Context, case_ref: str, lender: str, lender_type: str, p
         penalty_rate=parse_rate(penalty_rate, what="--penalty-rate") if penalty_rate else None,
         payments=[Payment(*parse_dated_amount(p, what="--paid")) for p in paid],
         lender_claim=parse_money(claim, what="--claim") if claim else None,
+        claim_date=parse_date(claim_date, what="--claim-date") if claim_date else None,
     )
     loan_id = service.add_loan(get_home(ctx), case_ref, terms, note=note)
     if as_json:
@@ -351,8 +354,12 @@ def _print_analysis(console: Console, a: Any) -> None:
                         paid=_yuan(o.paid), outstanding=_yuan(o.lawful_outstanding)))
     if o.overpaid > 0:
         console.print(t("finance.owed.overpaid", overpaid=_yuan(o.overpaid)))
-    console.print(t("finance.owed.lender", lender=_yuan(o.lender_figure),
-                    basis=t(f"finance.owed.basis.{o.lender_basis}"), difference=_yuan(o.difference)))
+    if o.lawful_at_claim is not None and o.claim_date is not None:
+        console.print(t("finance.owed.lender_dated", date=o.claim_date.isoformat(), lender=_yuan(o.lender_figure),
+                        lawful=_yuan(o.lawful_at_claim), difference=_yuan(o.difference)))
+    else:
+        console.print(t("finance.owed.lender", lender=_yuan(o.lender_figure),
+                        basis=t(f"finance.owed.basis.{o.lender_basis}"), difference=_yuan(o.difference)))
     console.print()
     console.print(t("finance.cost.citations") + "：")
     for cid in a.caps.citations():

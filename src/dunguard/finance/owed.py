@@ -13,7 +13,8 @@ Method (written out with worked examples in docs/finance.md):
    return them; a court decides).
 
 Beside it: the lender's figure (what the lender claims, or if unknown the contractual
-instalments not yet paid) and the difference.
+instalments not yet paid) and the difference.  When the claim carries a date, the difference
+compares it with the lawful balance recomputed on that same date.
 """
 
 from __future__ import annotations
@@ -54,10 +55,14 @@ class Owed:
     lender_figure: Decimal
     lender_basis: str  # "claim" or "schedule"
     rows: list[LedgerRow] = field(default_factory=list)
+    claim_date: dt.date | None = None  # the date the lender's claim refers to
+    lawful_at_claim: Decimal | None = None  # lawful balance on that date (same method)
 
     @property
     def difference(self) -> Decimal:
-        return fen(self.lender_figure - self.lawful_outstanding)
+        """Lender's figure − lawful figure, both on the claim date when the claim has one."""
+        lawful = self.lawful_at_claim if self.lawful_at_claim is not None else self.lawful_outstanding
+        return fen(self.lender_figure - lawful)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +77,8 @@ class Owed:
             "lender_figure": str(self.lender_figure),
             "lender_basis": self.lender_basis,
             "difference": str(self.difference),
+            "claim_date": self.claim_date.isoformat() if self.claim_date else None,
+            "lawful_at_claim": None if self.lawful_at_claim is None else str(self.lawful_at_claim),
         }
 
 
@@ -147,8 +154,13 @@ def owed(terms: LoanTerms, cap: Decimal, apr: float, as_of: dt.date) -> Owed:
     left, unpaid, interest, overpaid, rows = recompute(received, terms.start, upfront + payments, rate, as_of)
     outstanding = fen(left + unpaid)
     paid_all = fen(paid + total(p.amount for p in upfront))
+    claim_date = terms.claim_date if basis == "claim" and terms.claim_date else None
+    at_claim = None
+    if claim_date is not None and claim_date >= terms.start:
+        c_left, c_unpaid, *_ = recompute(received, terms.start, upfront + payments, rate, claim_date)
+        at_claim = fen(c_left + c_unpaid)
     return Owed(as_of, "recomputed", rate, received, paid_all, interest, outstanding, overpaid,
-                lender_figure, basis, rows)
+                lender_figure, basis, rows, claim_date, at_claim)
 
 
 __all__ = ["LedgerRow", "Owed", "contractual_remaining", "owed", "recompute"]
