@@ -1,0 +1,80 @@
+"""The case dashboard: counts, charts (inline SVG), findings by label and severity, next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+
+import dunguard.web.charts as charts
+from dunguard.models import Evidence, Finding
+from dunguard.web.rendering import render
+from dunguard.web.routes._common import home_of, load_case, optional_module
+from dunguard.web.stats import case_stats
+
+router = APIRouter()
+
+
+def findings_summary(request: Request, case_id: str) -> dict[str, Any]:
+    with home_of(request).store.session() as s:
+        rows = s.execute(
+            select(Finding.label, Finding.rule_id, Finding.severity, func.count())
+            .where(Finding.case_id == case_id, Finding.stale.is_(False), Finding.status != "dismissed")
+            .group_by(Finding.label, Finding.rule_id, Finding.severity)
+        ).all()
+        evidence = int(s.scalar(select(func.count()).where(Evidence.case_id == case_id)) or 0)
+    by_label: dict[str, dict[str, int]] = {}
+    by_severity = {"high": 0, "medium": 0, "low": 0}
+    for label, rule_id, severity, n in rows:
+        key = str(label or rule_id)
+        by_label.setdefault(key, {"high": 0, "medium": 0, "low": 0, "total": 0})
+        by_label[key][severity] = by_label[key].get(severity, 0) + int(n)
+        by_label[key]["total"] += int(n)
+        by_severity[severity] = by_severity.get(severity, 0) + int(n)
+    ordered = sorted(by_label.items(), key=lambda kv: (-kv[1]["high"], -kv[1]["total"], kv[0]))
+    return {"by_label": ordered, "by_severity": by_severity, "total": sum(by_severity.values()),
+            "evidence": evidence}
+
+
+def next_step(request: Request, case_id: str) -> Any:
+    """The action plan's next step, when the act subsystem offers one."""
+    plan = optional_module("dunguard.act.plan")
+    fn = getattr(plan, "next_step", None) if plan else None
+    if fn is None:
+        return None
+    return fn(home_of(request), case_id)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def dashboard(request: Request, case_id: str) -> HTMLResponse:
+    case = load_case(request, case_id)
+    stats = case_stats(home_of(request), case.id)
+    return render(
+        request,
+        "dashboard.html",
+        case=case,
+        active="dashboard",
+        stats=stats,
+        findings=findings_summary(request, case.id),
+        labels=label_names(),
+        daily_svg=charts.daily_bars(stats.daily),
+        heat_svg=charts.heat_map(stats.heat),
+        next_step=next_step(request, case.id),
+    )
+
+
+def label_names() -> dict[str, str]:
+    """Label and rule ids → Chinese names, from the rulebook when it is available."""
+    from dunguard.i18n import current_lang
+
+    rulebook = optional_module("dunguard.analyze.rulebook")
+    if rulebook is None:
+        return {}
+    lang = current_lang()
+    book = rulebook.load()
+    names = {lid: lab.name.get(lang) or lab.name.get("zh", lid) for lid, lab in book.labels.items()}
+    for rid, rule in book.rules.items():
+        names.setdefault(rid, rule.title.get(lang) or rule.title.get("zh", rid))
+    return names

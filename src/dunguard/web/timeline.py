@@ -1,0 +1,173 @@
+"""The timeline query: every event of a case, filtered, searched and paged by cursor.
+
+Chinese full-text search is a substring match (``LIKE '%词%'`` with ``%``, ``_`` and ``\\``
+escaped), which is exact for Chinese, where words are not separated by spaces and a
+tokenizer would split them unpredictably.  It looks at the message text, the contact name
+and the number as written.  Pages are cut with a keyset cursor (time, id), so page 5,000
+of a million events costs the same as page 1; the total is counted up to ``COUNT_CAP``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from dunguard.errors import UsageError
+from dunguard.home import Home
+from dunguard.models import Event, Finding
+from dunguard.phones import normalize
+from dunguard.records import EventKind
+
+PAGE_SIZE = 100
+COUNT_CAP = 10_000
+MAX_LABEL_EVENTS = 20_000
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    number: str | None = None
+    kinds: Sequence[str] = ()
+    label: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    query: str | None = None
+    evidence_id: int | None = None
+
+
+@dataclass
+class TimelinePage:
+    rows: list[Event] = field(default_factory=list)
+    total: int = 0
+    total_capped: bool = False
+    next_cursor: str | None = None
+    highlights: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def parse_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        stamp, _, ident = cursor.rpartition("_")
+        when = dt.datetime.fromisoformat(stamp)
+        if when.tzinfo is None:
+            raise ValueError(cursor)
+        return when, int(ident)
+    except ValueError:
+        raise UsageError("web.timeline.bad_cursor", value=cursor[:40]) from None
+
+
+def make_cursor(event: Event) -> str:
+    return f"{event.time_utc.astimezone(dt.UTC).isoformat()}_{event.id}"
+
+
+def label_event_ids(home: Home, case_id: str, label: str) -> list[int]:
+    """Events cited by the (not dismissed, current) findings carrying ``label``."""
+    ids: set[int] = set()
+    with home.store.session() as s:
+        for refs in s.scalars(
+            select(Finding.evidence_refs).where(
+                Finding.case_id == case_id, Finding.label == label, Finding.stale.is_(False),
+                Finding.status != "dismissed",
+            )
+        ):
+            for ref in refs or []:
+                if isinstance(ref, dict) and isinstance(ref.get("event_id"), int):
+                    ids.add(ref["event_id"])
+                if len(ids) >= MAX_LABEL_EVENTS:
+                    break
+    return sorted(ids)
+
+
+def _apply(stmt: Select[Any], case_id: str, f: TimelineFilter, label_ids: list[int] | None) -> Select[Any]:
+    stmt = stmt.where(Event.case_id == case_id)
+    if f.kinds:
+        valid = {k.value for k in EventKind}
+        bad = [k for k in f.kinds if k not in valid]
+        if bad:
+            raise UsageError("ingest.events.bad_kind", value=bad[0], choices=", ".join(sorted(valid)))
+        stmt = stmt.where(Event.kind.in_(list(f.kinds)))
+    if f.number:
+        raw = f.number.strip()
+        key = normalize(raw).key
+        stmt = stmt.where(or_(Event.counterpart_e164 == key, Event.counterpart_raw == raw))
+    if f.since is not None:
+        stmt = stmt.where(Event.time_utc >= f.since)
+    if f.until is not None:
+        stmt = stmt.where(Event.time_utc < f.until)
+    if f.evidence_id is not None:
+        stmt = stmt.where(Event.evidence_id == f.evidence_id)
+    if label_ids is not None:
+        stmt = stmt.where(Event.id.in_(label_ids))
+    if f.query:
+        q = f.query.strip()
+        stmt = stmt.where(
+            or_(
+                Event.text.contains(q, autoescape=True),
+                Event.counterpart_name.contains(q, autoescape=True),
+                Event.counterpart_raw.contains(q, autoescape=True),
+            )
+        )
+    return stmt
+
+
+def find_spans(text: str | None, query: str | None) -> list[tuple[int, int]]:
+    """Where ``query`` occurs in ``text`` (for <mark> highlighting)."""
+    if not text or not query or not query.strip():
+        return []
+    q = query.strip()
+    spans: list[tuple[int, int]] = []
+    start = text.find(q)
+    while start >= 0 and len(spans) < 50:
+        spans.append((start, start + len(q)))
+        start = text.find(q, start + len(q))
+    return spans
+
+
+def timeline_page(
+    home: Home, case_id: str, f: TimelineFilter, *, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> TimelinePage:
+    after = parse_cursor(cursor)
+    label_ids = label_event_ids(home, case_id, f.label) if f.label else None
+    page = TimelinePage()
+    with home.store.session() as s:
+        capped = _apply(select(Event.id), case_id, f, label_ids).limit(COUNT_CAP + 1).subquery()
+        page.total = int(s.scalar(select(func.count()).select_from(capped)) or 0)
+        if page.total > COUNT_CAP:
+            page.total, page.total_capped = COUNT_CAP, True
+        stmt = _apply(select(Event), case_id, f, label_ids)
+        if after is not None:
+            when, ident = after
+            stmt = stmt.where(or_(Event.time_utc > when, and_(Event.time_utc == when, Event.id > ident)))
+        rows = list(s.scalars(stmt.order_by(Event.time_utc, Event.id).limit(limit + 1)))
+    if len(rows) > limit:
+        rows = rows[:limit]
+        page.next_cursor = make_cursor(rows[-1])
+    page.rows = rows
+    for ev in rows:
+        spans = find_spans(ev.text, f.query)
+        if spans:
+            page.highlights[ev.id] = spans
+    return page
+
+
+def split_marked(text: str | None, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` into (piece, is_marked) so a template can wrap marked pieces in <mark>."""
+    if not text:
+        return []
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        if start > pos:
+            out.append((text[pos:start], False))
+        out.append((text[start:end], True))
+        pos = end
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
