@@ -428,19 +428,22 @@ def render_marked_html(scan: ContractScan) -> str:
             st = statute(sid)
             out.append(f"<blockquote><b>{esc(st.citation())}</b>\n{esc(st.text)}</blockquote>")
         out.append("</div>")
-    out.append(f"<h2>{esc(lab['text'])}</h2><pre>")
+    out.append(f"<h2>{esc(lab['text'])}</h2>")
+    body: list[str] = []  # joined without separators: <pre> keeps every character
     pos = 0
     for (start, end), idxs in sorted(spans.items()):
         if start < pos:  # overlapping spans cannot happen (one span per sentence), but be safe
             continue
-        out.append(esc(scan.text[pos:start]))
+        body.append(esc(scan.text[pos:start]))
         cats = [scan.hits[i].category for i in idxs]
         titles = "; ".join(scan.hits[i].title for i in idxs)
-        out.append(
+        body.append(
             f'<mark id="span-{start}" class="c-{esc(cats[0])}" title="{esc(titles)}">'
             f"{esc(scan.text[start:end])}</mark>"
         )
         pos = end
-    out.append(esc(scan.text[pos:]))
-    out.append("</pre></body></html>")
+    body.append(esc(scan.text[pos:]))
+    # a newline right after <pre> is dropped by HTML parsers: add one so a leading one survives
+    out.append("<pre>\n" + "".join(body) + "</pre>")
+    out.append("</body></html>")
     return "\n".join(out)
