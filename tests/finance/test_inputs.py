@@ -140,3 +140,19 @@ def test_schedule_csv_never_crashes_on_garbage(data: bytes) -> None:
         with contextlib.suppress(DunGuardError):
             rows = read_schedule_csv(path)
             assert all(amount > 0 for _, amount in rows)
+
+
+@given(st.text(alphabet="0123456789.eE-+%％ ", max_size=30))
+def test_parse_rate_only_raises_usage_errors(text: str) -> None:
+    try:
+        value = parse_rate(text)
+    except UsageError:
+        return
+    assert 0 <= value <= 100
+
+
+@given(st.text(max_size=30))
+def test_parse_date_and_specs_only_raise_dunguard_errors(text: str) -> None:
+    for parse in (parse_date, lambda x: parse_dated_amount(x, what="--paid"), parse_fee_spec):
+        with contextlib.suppress(DunGuardError):
+            parse(text)

@@ -153,3 +153,18 @@ def test_xirr_matches_known_value() -> None:
     # 1000 received, 1100 repaid after exactly 365 days → 10 % effective a year
     daily = irr.xirr_daily([(dt.date(2025, 1, 1), D(1000)), (dt.date(2026, 1, 1), D(-1100))])
     assert irr.compound(daily, 365) == pytest.approx(0.10, abs=1e-9)
+
+
+@given(st.text(alphabet="0123456789.eE-+,xX ", max_size=40))
+def test_parse_money_only_raises_usage_errors(text: str) -> None:
+    try:
+        value = parse_money(text)
+    except UsageError:
+        return
+    assert value > 0 and value == value.quantize(D("0.01"))
+
+
+@pytest.mark.parametrize("text", ["9e9999999999999", "1e-999999999999", "100000000000000000000000000"])
+def test_parse_money_absurd_exponents(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_money(text)

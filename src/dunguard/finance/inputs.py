@@ -42,7 +42,7 @@ def parse_rate(text: str | Decimal, *, what: str = "rate") -> Decimal:
         value = Decimal(raw.rstrip("%％").strip())
     except InvalidOperation:
         raise UsageError("finance.rate.bad", what=what, value=raw) from None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite() or value < 0 or value > 10000:
         raise UsageError("finance.rate.bad", what=what, value=raw)
     if percent or value >= 1:
         value = value / 100

@@ -62,10 +62,14 @@ def parse_money(text: str | int | Decimal, *, what: str = "amount", allow_zero: 
         raise UsageError("finance.money.negative", what=what, value=raw)
     if value == 0 and not allow_zero:
         raise UsageError("finance.money.zero", what=what, value=raw)
-    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
-        raise UsageError("finance.money.too_precise", what=what, value=raw)
     if value > MAX_AMOUNT:
         raise UsageError("finance.money.too_large", what=what, value=raw)
+    try:
+        exact = value == value.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # absurd exponents such as 1e-999999999
+        exact = False
+    if not exact:
+        raise UsageError("finance.money.too_precise", what=what, value=raw)
     return fen(value)
 
 
