@@ -29,6 +29,8 @@ from dunguard.analyze.text.normalize import Normalizer, load_normalizer
 from dunguard.errors import FormatError
 
 DEFAULT_UNLESS = ("negated", "complaint", "antifraud")
+# Cues that supply the "this is about a debt" context most label entries need.
+CONTEXT_CUES = frozenset({"debt", "menace"})
 FLAG = -1  # automaton value of a flag key
 _MACRO = re.compile(r"\{([a-z_]+)\}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -51,6 +53,15 @@ class Entry:
     suggest: bool = False
     rule: str | None = None
     index: int = 0
+    # derived: message-level blockers (unless minus "negated") and needs as alternative sets
+    block: frozenset[str] = frozenset()
+    need_sets: tuple[frozenset[str], ...] = ()
+    check_negation: bool = False
+
+    def __post_init__(self) -> None:
+        self.block = frozenset(u for u in self.unless if u != "negated")
+        self.need_sets = tuple(frozenset(n.split("|")) for n in self.needs)
+        self.check_negation = "negated" in self.unless
 
 
 @dataclass(slots=True)
@@ -61,6 +72,9 @@ class Lexicon:
     # key (normalised) -> indexes of entries having that key
     by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
     keys: tuple[str, ...] = ()
+    first_context: int = 0
+    first_relevant: int = 0
+    first_self_sufficient: int = 0
     check_entries: list[Entry] = field(default_factory=list)
 
 
@@ -123,7 +137,9 @@ def build(jurisdiction: str = "cn") -> Lexicon:
 
     for name, raw in (cues_data.get("cues") or {}).items():
         where = f"{jurisdiction}/lexicon/cues.yaml:{name}"
-        pats = tuple(p for p in (_compile(x, macros, where) for x in raw.get("patterns") or ()) if p)
+        joined = "|".join(f"(?:{x})" for x in raw.get("patterns") or ())
+        combined = _compile(joined, macros, where)
+        pats = (combined,) if combined else ()
         add(Entry(id=f"cue.{name}", label=None, cue=str(name), keys=tuple(str(k) for k in raw.get("keys") or ()),
                   pattern=None, patterns=pats, needs=(), unless=()))
     for item in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -155,20 +171,48 @@ def build(jurisdiction: str = "cn") -> Lexicon:
             if norm:
                 by_key.setdefault(norm, []).append(entry.index)
     lex.by_key = {k: tuple(v) for k, v in by_key.items()}
-    lex.keys = tuple(sorted(by_key))
 
+    # Automaton values are ints: FLAG (-1) for flags and non-canonical spellings, else the
+    # index of the canonical key in ``lex.keys``.  Keys that only feed context cues come
+    # first (< ``lex.first_relevant``): a message hitting nothing above that is finished
+    # without evaluation (see Scanner.scan).
+    #   [0, context)            cue-only keys that give no context (complaint, antifraud …)
+    #   [context, needy)        keys of context cues that label entries need (debt, menace)
+    #   [needy, self_sufficient) label keys whose entries all need debt/menace context
+    #   [self_sufficient, n)    label keys usable on their own
+    def category(key: str) -> int:
+        idxs = lex.by_key[key]
+        cues = {lex.entries[i].cue for i in idxs if lex.entries[i].cue}
+        label_entries = [lex.entries[i] for i in idxs if lex.entries[i].cue is None]
+        if not label_entries and "third_party_address" not in cues:
+            return 1 if cues & CONTEXT_CUES else 0
+        if cues & CONTEXT_CUES:
+            return 3
+        if all(any(set(n.split("|")) & CONTEXT_CUES for n in e.needs) for e in label_entries):
+            return 2
+        return 3
+
+    ranked = sorted(lex.by_key, key=lambda k: (category(k), k))
+    lex.keys = tuple(ranked)
+    cats = [category(k) for k in ranked]
+    lex.first_context = cats.index(1) if 1 in cats else len(cats)
+    lex.first_relevant = next((i for i, c in enumerate(cats) if c >= 2), len(cats))
+    lex.first_self_sufficient = next((i for i, c in enumerate(cats) if c >= 3), len(cats))
     reverse: dict[str, list[str]] = {}
     for trad in normalizer.traditional:
         reverse.setdefault(normalizer.char(trad), []).append(trad)
     automaton = ahocorasick.Automaton()
     key_chars: set[str] = set()
-    for key in lex.keys:
+    canonical = set(lex.keys)
+    for index, key in enumerate(lex.keys):
+        automaton.add_word(key, index)
+        key_chars.update(ch for ch in key if _CJK.match(ch))
         for spelling in _variants(key, normalizer, reverse):
-            automaton.add_word(spelling, key)
-            key_chars.update(ch for ch in spelling if _CJK.match(ch))
+            if spelling not in canonical:
+                automaton.add_word(spelling, FLAG)
     for ch in key_chars:
         for sep in normalizer.separators:
-            automaton.add_word(ch + sep, FLAG)
+            automaton.add_word(sep + ch, FLAG)
     for code in range(0xFF21, 0xFF5B):
         automaton.add_word(chr(code), FLAG)
     automaton.make_automaton()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ _NEGATION = re.compile(
     r"并没有|从没有|我们没有|我司没有|不涉及|不可能)"
 )
 _NOT_NEGATION = re.compile(r"不会(?:放过|善罢甘休|客气|手软|让你好过|轻易|再给)|不再(?:给你|提醒|通知你|宽限)")
+
+_VALUE = operator.itemgetter(1)
 
 CHECKS: dict[str, Callable[[MessageContext], tuple[int, int] | None]] = {**third_party.CHECKS}
 
@@ -93,6 +96,7 @@ class MessageContext:
     addressee: str | None
     cues: dict[str, tuple[int, int]] = field(default_factory=dict)
     sentence_ends: list[int] = field(default_factory=list)
+    matches: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
 
     def blocked(self) -> bool:
         return "complaint" in self.cues or "antifraud" in self.cues
@@ -137,31 +141,39 @@ class Scanner:
         self.lex = lexicon
         self.book = rulebook
         self.automaton = lexicon.automaton
+        self._iter = lexicon.automaton.iter
+        self.first_context = lexicon.first_context
+        self.first_relevant = lexicon.first_relevant
+        self.first_self_sufficient = lexicon.first_self_sufficient
         self.label_rule = {label.id: label.rule for label in rulebook.labels.values()}
         self._basis_cache: dict[tuple[str, dt.date | None], tuple[str, ...]] = {}
 
     # -- public -------------------------------------------------------------------
     def scan(self, text: str, *, addressee: str | None = None, time: Any = None) -> ScanResult:
-        automaton = self.automaton
-        hits: list[tuple[int, str]] = []
-        renorm = False
-        for end, value in automaton.iter(text):
-            if value == FLAG:
-                renorm = True
-                break
-            if not renorm and text[end - len(value) + 1:end + 1] != value:
-                renorm = True
-            hits.append((end, value))
-        if not hits and not renorm and addressee is None:
-            return EMPTY
-        if renorm:
+        hits = list(self._iter(text))
+        if addressee is None or addressee not in third_party.THIRD_PARTY_ROLES:
+            if not hits:
+                return EMPTY
+            third = False
+        else:
+            third = True
+        if hits and min(hits, key=_VALUE)[1] == FLAG:
             normed = self.lex.normalizer.normalize(text)
-            hits = [(end, value) for end, value in automaton.iter(normed.text) if value != FLAG]
+            hits = [hit for hit in self._iter(normed.text) if hit[1] != FLAG]
         else:
             normed = Normalized(text, None)
-        if not hits and not (addressee and addressee in third_party.THIRD_PARTY_ROLES):
-            return EMPTY
-        return self._evaluate(normed, hits, addressee, _as_date(time))
+        if not third:
+            if not hits:
+                return EMPTY
+            top = max(hits, key=_VALUE)[1]
+            if top < self.first_relevant:
+                return EMPTY
+            if top < self.first_self_sufficient:
+                lo, hi = self.first_context, self.first_relevant
+                if not any(lo <= value < hi for _, value in hits):
+                    return EMPTY
+        keys = self.lex.keys
+        return self._evaluate(normed, [(end, keys[value]) for end, value in hits], addressee, _as_date(time))
 
     def scan_many(self, texts: Iterable[str]) -> Iterator[ScanResult]:
         scan = self.scan
@@ -180,20 +192,23 @@ class Scanner:
 
     @staticmethod
     def _match(entry: Entry, ctx: MessageContext, start: int, end: int) -> tuple[int, int] | None:
+        """The span of ``entry``'s pattern that covers (or overlaps) the key at [start, end)."""
         s0, s1 = ctx.sentence(start)
         if entry.sentence_requires is not None and not entry.sentence_requires.search(ctx.norm, s0, s1):
             return None
         if entry.pattern is None:
             return start, end
-        for m in entry.pattern.finditer(ctx.norm, s0, s1):
-            if m.start() <= start and m.end() >= end:
-                return m.start(), m.end()
-            if m.start() > start:
-                break
-        # a match that overlaps the key without covering it (key longer than the match)
-        for m in entry.pattern.finditer(ctx.norm, s0, s1):
-            if m.start() < end and m.end() > start:
-                return m.start(), m.end()
+        cache_key = (entry.index, s0)
+        matches = ctx.matches.get(cache_key)
+        if matches is None:
+            matches = [m.span() for m in entry.pattern.finditer(ctx.norm, s0, s1)]
+            ctx.matches[cache_key] = matches
+        for a, b in matches:
+            if a <= start and b >= end:
+                return a, b
+        for a, b in matches:
+            if a < end and b > start:
+                return a, b
         return None
 
     def _evaluate(self, normed: Normalized, hits: list[tuple[int, str]], addressee: str | None,
@@ -228,6 +243,7 @@ class Scanner:
         if addressee in third_party.THIRD_PARTY_ROLES or "third_party_address" in ctx.cues:
             ctx.cues["third_party"] = ctx.cues.get("third_party_address", (0, 0))
 
+        cues = ctx.cues
         findings: list[TextFinding] = []
         suggestions: list[Suggestion] = []
         seen: dict[str, list[tuple[int, int]]] = {}
@@ -237,19 +253,20 @@ class Scanner:
 
         for entry, start, end, key in label_hits:
             assert entry.label is not None
-            if any(c in ctx.cues for c in entry.unless if c != "negated"):
+            if not entry.block.isdisjoint(cues):
                 continue
             span = self._match(entry, ctx, start, end)
             if span is None or overlaps(entry.label, span):
                 continue
-            if "negated" in entry.unless and ctx.negated(start):
+            if entry.check_negation and ctx.negated(start):
                 continue
             orig = normed.to_original(*span)
-            missing = [n for n in entry.needs if not any(alt in ctx.cues for alt in n.split("|"))]
+            missing = [n for n in entry.need_sets if n.isdisjoint(cues)]
             if missing or entry.suggest:
                 if not any(s.label == entry.label for s in suggestions):
                     suggestions.append(Suggestion(entry.label, orig, entry.id,
-                                                  "weak_signal" if entry.suggest else f"missing_{missing[0]}"))
+                                                  "weak_signal" if entry.suggest
+                                                  else "missing_" + "_or_".join(sorted(missing[0]))))
                 continue
             rule = entry.rule or self.label_rule[entry.label]
             seen.setdefault(entry.label, []).append(span)
