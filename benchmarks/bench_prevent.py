@@ -59,6 +59,7 @@ def bench_callers(n_events: int, n_numbers: int) -> None:
                         "time_utc": base + dt.timedelta(seconds=37 * i),
                         "counterpart_raw": num,
                         "counterpart_e164": "+86" + num,
+                        "text": None if i % 3 else f"【平台{int(num) % 7}】您的账单已逾期{i % 90}天，请尽快还款。",
                         "time_raw": "",
                         "locator": f"row {i}",
                         "dedup_key": hashlib.sha1(str(i).encode()).hexdigest(),

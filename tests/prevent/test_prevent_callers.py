@@ -93,6 +93,8 @@ def test_counts_first_last_and_flags(home: Home) -> None:
     assert rows["+8617012345678"].virtual
     assert rows["1065512345"].service
     assert set(rows) == {"+8613800138000", "+8617012345678", "1065512345", "110", "+8613900139000"}
+    assert rows["1065512345"].signatures == ["马上消费"]  # claimed sender, information only
+    assert rows["1065512345"].tag == "催收-未知"
 
 
 def test_findings_give_lender_and_count(home: Home) -> None:

@@ -34,7 +34,7 @@ def test_app_audit_text_and_json(tmp_path: Path) -> None:
     j = run_cli(["app-audit", str(apk), "--json"], home=tmp_path / "h").json()
     assert j["package"] == "com.example.kuaijie"
     assert "pipl_16" in j["statutes"]
-    assert j["references"]["app_necessary_info_rules"]["verified"] == "false"
+    assert j["references"]["app_necessary_info_rules"]["verified"] is False
 
 
 def test_app_audit_bad_input_is_one_line(tmp_path: Path) -> None:

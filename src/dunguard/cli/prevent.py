@@ -133,14 +133,14 @@ def app_audit_command(ctx: click.Context, apk: Path, case_ref: str | None, as_js
         _stored_line(console, stored)
 
 
-def _references(ids: list[str]) -> dict[str, dict[str, str]]:
+def _references(ids: list[str]) -> dict[str, dict[str, Any]]:
     from dunguard.prevent.citations import reference
 
     lang = current_lang()
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for rid in dict.fromkeys(ids):
         ref = reference(rid)
-        out[rid] = {"title": ref.title, "item": ref.item, "note": ref.note(lang), "verified": "false"}
+        out[rid] = {"title": ref.title, "item": ref.item, "note": ref.note(lang), "verified": False}
     return out
 
 

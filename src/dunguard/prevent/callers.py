@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -49,6 +50,7 @@ class CallerRow:
     first_seen: str  # ISO, case-local time
     last_seen: str
     lenders: list[str] = field(default_factory=list)  # most frequent first
+    signatures: list[str] = field(default_factory=list)  # 【签名】 the messages claim (not verified)
     findings: int = 0
     carrier: str | None = None
     location: str | None = None
@@ -114,6 +116,7 @@ def caller_table(home: Home, case: Case) -> list[CallerRow]:
         by_number = {r.number: r for r in rows}
         _attach_findings(s, case.id, by_number)
         _attach_parties(s, case.id, by_number)
+        _attach_signatures(s, case.id, by_number)
     rows.sort(key=lambda r: (-r.findings, -r.total, r.number))
     return rows
 
@@ -194,12 +197,40 @@ def _attach_parties(s: Any, case_id: str, by_number: dict[str, CallerRow]) -> No
                 row.lenders.append(name)
 
 
+_SIGNATURE = re.compile(r"^\s*【([^【】]{1,20})】")
+
+
+def _attach_signatures(s: Any, case_id: str, by_number: dict[str, CallerRow]) -> None:
+    """The 【签名】 prefixes of a number's messages: who the messages *claim* to be from.
+
+    One grouped query over distinct message prefixes; shown for information only (a collector
+    can use a lender's signature), never used as the tag.
+    """
+    key = func.coalesce(Event.counterpart_e164, Event.counterpart_raw)
+    prefix = func.substr(Event.text, 1, 24)
+    stmt = (
+        select(key, prefix)
+        .where(
+            Event.case_id == case_id,
+            Event.direction == "in",
+            Event.kind.in_(("sms", "mms")),
+            Event.text.like("%【%"),
+        )
+        .group_by(key, prefix)
+    )
+    for k, head in s.execute(stmt):
+        m = _SIGNATURE.match(head or "")
+        row = by_number.get(str(k))
+        if m and row is not None and m.group(1) not in row.signatures:
+            row.signatures.append(m.group(1))
+
+
 # ---------------------------------------------------------------------------------------------
 # Exports
 
 TABLE_COLUMNS = [
     "number", "tag", "lender", "findings", "kind", "virtual", "service", "calls", "messages",
-    "other", "total", "first_seen", "last_seen", "name", "carrier", "location",
+    "other", "total", "first_seen", "last_seen", "name", "signatures", "carrier", "location",
 ]  # fmt: skip
 
 
@@ -211,6 +242,7 @@ def table_csv(rows: list[CallerRow]) -> str:
     for r in rows:
         d = r.to_dict()
         d["lender"] = r.lender or ""
+        d["signatures"] = " ".join(r.signatures)
         w.writerow([_csv_safe(d[c]) for c in TABLE_COLUMNS])
     return buf.getvalue()
 
