@@ -167,3 +167,20 @@ def test_explicit_method_without_dues_is_a_clear_error(tmp_path: Path) -> None:
     code, out = _run(home_dir, "loan", "add", case_id, "--lender", "X", "--principal", "1000",
                      "--date", "2025-01-01", "--method", "explicit")
     assert code != 0 and "--due" in out
+
+
+def test_demo_loans_show_every_line(home: Home) -> None:
+    from dunguard.finance.demo import add_demo_loans
+
+    case = create_case(home, "示例", is_demo=True)
+    today = dt.date(2026, 3, 1)
+    add_demo_loans(home, case.id, today)
+    analyses = {a.terms.lender_type: a for a in service.loan_analyses(home, case.id, today)}
+    fast = analyses[LenderType.UNLICENSED]
+    assert fast.terms.kantou() == D("300.00") and fast.caps.over_cap
+    assert {c.rule.law_rule for c in fast.caps.checks} == {"T15", "T17", "T18"}
+    assert analyses[LenderType.MICROLOAN].caps.over_cap
+    within = analyses[LenderType.CONSUMER_FINANCE]
+    assert not within.caps.over_cap and within.owed.method == "contract"
+    figures = service.negotiation_figures(home, case.id, D(1500), as_of=today)
+    assert len(figures["lenders"]) == 3 and figures["months"] > 0

@@ -72,6 +72,11 @@ class CapRule(StrEnum):
     KANTOU = "kantou"
     MICROLOAN_GUIDE = "microloan_guide"
 
+    @property
+    def law_rule(self) -> str | None:
+        """The rule id of law.md §11 this check implements (T15–T18), if any."""
+        return {"private_4lpr": "T15", "licensed_24": "T16", "kantou": "T17", "illegal_36": "T18"}.get(self.value)
+
 
 @dataclass(slots=True)
 class Check:
@@ -86,6 +91,7 @@ class Check:
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule.value,
+            "law_rule": self.rule.law_rule,
             "threshold": self.threshold,
             "exceeded": self.exceeded,
             "key": self.key,
@@ -190,7 +196,7 @@ def latest_lpr() -> LprLookup:
 
 
 def pct(rate: float | Decimal) -> str:
-    return f"{float(rate) * 100:.2f}%"
+    return f"{float(rate) * 100:,.2f}%"
 
 
 def assess(

@@ -153,6 +153,7 @@ def add_payment(home: Home, case_ref: str, loan_ref: str, when: dt.date, amount:
 
 
 def _resolve_loan(home: Home, case_id: str, ref: str) -> str:
+    """A loan by id, id prefix (≥ 4), exact lender name, or unique part of the lender name."""
     ref = ref.strip()
     with home.store.session() as s:
         rows = list(s.execute(select(Loan.id, Loan.lender).where(Loan.case_id == case_id)))
@@ -161,6 +162,8 @@ def _resolve_loan(home: Home, case_id: str, ref: str) -> str:
         matches = [str(r.id) for r in rows if r.id.startswith(ref.lower())]
     if not matches:
         matches = [str(r.id) for r in rows if r.lender == ref]
+    if not matches and ref:
+        matches = [str(r.id) for r in rows if ref.casefold() in r.lender.casefold()]
     if len(matches) == 1:
         return matches[0]
     if not matches:
