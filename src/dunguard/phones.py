@@ -77,7 +77,9 @@ class PhoneInfo:
     @property
     def key(self) -> str:
         """The form used for matching and de-duplication: E.164, else the compact raw form."""
-        return self.e164 or compact(self.raw)
+        if self.e164:
+            return self.e164
+        return self.raw.strip() if self.kind is NumberKind.ALPHANUMERIC else compact(self.raw)
 
 
 def compact(raw: str) -> str:

@@ -113,7 +113,7 @@ class _Reader:
             self._pending = b""
             if not buf:
                 return b""
-            cut = buf.rfind(b"&", len(buf) - 16) if data else -1
+            cut = buf.rfind(b"&", max(0, len(buf) - 16)) if data else -1
             if cut != -1:
                 # hold back a reference that may be incomplete or the first half of a pair
                 prev = _HIGH_BEFORE_RE.search(buf, max(0, cut - 12), cut)

@@ -1,0 +1,70 @@
+"""`dunguard import` and `dunguard events` through the real entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dunguard.home import Home
+from dunguard.testing import make_case, run_cli
+
+SBR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sms_backup_restore"
+
+
+def real(name: str) -> Path:
+    path = SBR / name
+    if not path.exists():
+        pytest.skip(f"shared test data not available: {path}")
+    return path
+
+
+def test_import_then_events_json(home: Home) -> None:
+    case = make_case(home, "催收案")
+    res = run_cli(["import", case.id[:8], str(real("devadvance_sms_small.xml")), "--json"], home=home)
+    assert res.code == 0, res.stderr
+    report = res.json()
+    assert report["inserted"] == 12 and report["failed"] == 0
+    (f,) = report["files"]
+    assert f["format"] == "sms_backup_restore" and f["parsed"] == {"sms": 12}
+    assert f["time_range"] == ["2017-12-02T14:49:27.463000+00:00", "2017-12-02T18:10:45.524000+00:00"]
+
+    ev = run_cli(["events", case.id, "--json", "--kind", "sms", "--number", "+15550000004", "--limit", "2"], home=home)
+    assert ev.code == 0, ev.stderr
+    data = ev.json()
+    assert data["total"] == 7
+    first = data["events"][0]
+    assert first["time_utc"] == "2017-12-02T18:04:03.922000Z"
+    assert first["time_local"] == "2017-12-03T02:04:03.922000+08:00"
+    assert first["direction"] == "in" and first["text"] == "Body text 6"
+    assert first["counterpart_name"] == "Contact C"
+    assert first["locator"].startswith("sms[6]")
+
+
+def test_import_truncated_file_fails_in_one_line_and_salvage_works(home: Home) -> None:
+    case = make_case(home, "催收案")
+    broken = str(real("devadvance_sms_and_mms.xml"))
+    res = run_cli(["import", case.id, broken, "--quiet"], home=home)
+    assert res.code == 1
+    assert "Traceback" not in res.stdout + res.stderr
+    assert "第 136 行第 7 列" in res.stdout
+    assert run_cli(["events", case.id, "--json"], home=home).json()["total"] == 0
+
+    ok = run_cli(["import", case.id, broken, "--salvage"], home=home, lang="en")
+    assert ok.code == 0, ok.stderr
+    assert "the 49 complete records before the break were imported" in ok.stdout
+    assert run_cli(["events", case.id, "--json"], home=home).json()["total"] == 49
+
+
+def test_events_table_in_chinese_and_bad_arguments(home: Home) -> None:
+    case = make_case(home, "催收案")
+    run_cli(["import", case.id, str(real("devadvance_sample_small.xml")), "--quiet"], home=home)
+    res = run_cli(["events", case.id], home=home)
+    assert res.code == 0
+    assert "短信" in res.stdout and "收到" in res.stdout
+    bad = run_cli(["events", case.id, "--since", "昨天"], home=home)
+    assert bad.code != 0 and "昨天" in bad.stderr and "Traceback" not in bad.stderr
+    bad_kind = run_cli(["events", case.id, "--kind", "fax"], home=home)
+    assert bad_kind.code != 0 and "fax" in bad_kind.stderr
+    bad_tz = run_cli(["import", case.id, str(real("devadvance_sample_small.xml")), "--tz", "Mars/Base"], home=home)
+    assert bad_tz.code != 0 and "Mars/Base" in bad_tz.stderr

@@ -1,0 +1,242 @@
+"""The import pipeline: vault + events + parties, idempotent, transactional, with reports."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from dunguard.cases import create_case
+from dunguard.home import Home
+from dunguard.ingest.models import NumberInfo
+from dunguard.ingest.pipeline import dedup_key, import_paths
+from dunguard.ingest.query import list_events, parse_since
+from dunguard.models import Event, Evidence, LedgerEntry, Party, Phone
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def real(*parts: str) -> Path:
+    path = DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared test data not available: {path}")
+    return path
+
+
+def counts(home: Home, case_id: str) -> tuple[int, int, int, int]:
+    with home.store.session() as s:
+        return (
+            s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id)) or 0,
+            s.scalar(select(func.count()).select_from(Evidence).where(Evidence.case_id == case_id)) or 0,
+            s.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.case_id == case_id)) or 0,
+            s.scalar(select(func.count()).select_from(Party).where(Party.case_id == case_id)) or 0,
+        )
+
+
+def ledger_actions(home: Home, case_id: str) -> list[str]:
+    with home.store.session() as s:
+        return list(s.scalars(select(LedgerEntry.action).where(LedgerEntry.case_id == case_id).order_by(LedgerEntry.seq)))
+
+
+def test_import_real_backup_and_reimport_adds_nothing(home: Home) -> None:
+    case = create_case(home, "测试")
+    src = real("sms_backup_restore", "devadvance_sms_small.xml")
+    report = import_paths(home, case.id, [src])
+    (f,) = report.files
+    assert f.status == "imported" and f.format == "sms_backup_restore"
+    assert f.parsed == {"sms": 12} and f.inserted == 12 and f.duplicates == 0
+    assert f.first_time == "2017-12-02T14:49:27.463000+00:00"
+    assert f.last_time == "2017-12-02T18:10:45.524000+00:00"
+    before = counts(home, case.id)
+    assert before[:2] == (12, 1)
+
+    again = import_paths(home, case.id, [src]).files[0]
+    assert again.inserted == 0 and again.duplicates == 12 and not again.new_original
+    after = counts(home, case.id)
+    assert after[:2] == before[:2]  # nothing added
+    assert ledger_actions(home, case.id)[-2:] == ["resubmit", "reimport"]  # but the re-import is noted
+
+
+def test_overlapping_later_backup_adds_only_new_events(home: Home) -> None:
+    case = create_case(home, "测试")
+    import_paths(home, case.id, [real("sms_backup_restore", "devadvance_sms_small.xml")])
+    report = import_paths(home, case.id, [real("sms_backup_restore", "devadvance_sms_and_mms.xml")], salvage=True)
+    (f,) = report.files
+    assert f.duplicates == 12 and f.inserted == 37
+    assert f.salvaged is not None and f.salvaged["records"] == 49
+    assert counts(home, case.id)[0] == 49
+
+
+def test_truncated_backup_leaves_the_case_unchanged(home: Home) -> None:
+    case = create_case(home, "测试")
+    before = counts(home, case.id)
+    vault_before = sorted(p.name for p in home.case_dir(case.id).rglob("*") if p.is_file())
+    report = import_paths(home, case.id, [real("sms_backup_restore", "devadvance_sms_and_mms.xml")])
+    (f,) = report.files
+    assert f.status == "failed"
+    assert f.error is not None and f.error["key"] == "ingest.xml.broken"
+    assert "136" in f.error["message"]
+    assert counts(home, case.id) == before
+    vault_after = sorted(p.name for p in home.case_dir(case.id).rglob("*") if p.is_file())
+    assert vault_after == vault_before
+
+
+def test_unknown_format_lists_supported_formats(home: Home, tmp_path: Path) -> None:
+    case = create_case(home, "测试")
+    odd = tmp_path / "notes.bin"
+    odd.write_bytes(b"\x00\x01\x02 nothing we know")
+    (f,) = import_paths(home, case.id, [odd]).files
+    assert f.status == "failed"
+    assert f.error is not None and f.error["key"] == "ingest.format.unsupported"
+    assert "sms_backup_restore" in f.error["message"] and "ios_addressbook" in f.error["message"]
+
+
+def test_empty_file_is_a_clear_error(home: Home, tmp_path: Path) -> None:
+    case = create_case(home, "测试")
+    empty = tmp_path / "sms.xml"
+    empty.write_bytes(b"")
+    (f,) = import_paths(home, case.id, [empty]).files
+    assert f.status == "failed" and f.error is not None and f.error["key"] == "ingest.file.empty"
+
+
+def test_hostile_xml_is_refused_and_nothing_changes(home: Home, tmp_path: Path) -> None:
+    case = create_case(home, "测试")
+    before = counts(home, case.id)
+    evil = tmp_path / "sms.xml"
+    evil.write_text('<?xml version="1.0"?>\n<!DOCTYPE smses [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                    '<smses count="1"><sms address="1" date="1" type="1" body="&x;"/></smses>')
+    (f,) = import_paths(home, case.id, [evil]).files
+    assert f.status == "failed" and f.error is not None and f.error["key"] == "ingest.xml.hostile"
+    assert counts(home, case.id) == before
+
+
+def test_corrupt_database_is_reported_and_case_unchanged(home: Home, tmp_path: Path) -> None:
+    case = create_case(home, "测试")
+    db = tmp_path / "calllog.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE calls (_id INTEGER PRIMARY KEY, number TEXT, date INTEGER, duration INTEGER, type INTEGER)")
+    conn.executemany("INSERT INTO calls (number, date, duration, type) VALUES (?,?,?,?)",
+                     [("17012345678", 1714521600000 + i, 0, 3) for i in range(2000)])
+    conn.commit()
+    conn.close()
+    data = bytearray(db.read_bytes())
+    data[4096 + 8 : 4096 * 3] = b"\x07" * (4096 * 3 - 4096 - 8)  # damage table pages, keep the schema
+    db.write_bytes(bytes(data))
+    before = counts(home, case.id)
+    (f,) = import_paths(home, case.id, [db]).files
+    assert f.status == "failed"
+    assert f.error is not None and f.error["key"] == "ingest.db.corrupt"
+    assert "calllog.db" in f.error["message"]
+    assert counts(home, case.id) == before
+
+
+def test_zip_of_ios_addressbook_with_wal(home: Home) -> None:
+    case = create_case(home, "测试")
+    report = import_paths(home, case.id, [real("ios", "ileapp_testdata.addressBook.belkasoft_ctf6_ios_device1.zip")])
+    statuses = [(f.name.rsplit("/", 1)[-1], f.status, f.format) for f in report.files]
+    assert statuses[0][1:] == ("container", "zip")
+    assert ("AddressBook.sqlitedb", "imported", "ios_addressbook") in statuses
+    assert ("AddressBookImages.sqlitedb", "unrecognised", None) in statuses
+    assert not report.failed
+    with home.store.session() as s:
+        names = list(s.scalars(select(Party.name).where(Party.case_id == case.id, Party.role == "contact")))
+        formats = sorted(s.scalars(select(Evidence.format).where(Evidence.case_id == case.id)))
+    assert names == ["William Phorger"]
+    # the WAL and SHM are kept beside the database as originals too
+    assert formats == ["ios_addressbook", "ios_addressbook:companion", "ios_addressbook:companion", "zip"]
+
+
+def test_contacts_name_the_numbers_seen_in_events(home: Home, tmp_path: Path) -> None:
+    case = create_case(home, "测试")
+    sms = tmp_path / "sms.xml"
+    sms.write_text(
+        '<smses count="2">'
+        '<sms address="+86 138 0013 8000" date="1714521600000" type="1" body="妈：你还好吗" contact_name="(Unknown)"/>'
+        '<sms address="17012345678" date="1714521700000" type="1" body="不还钱就爆通讯录" contact_name="(Unknown)"/>'
+        "</smses>",
+        encoding="utf-8",
+    )
+    import_paths(home, case.id, [sms])
+    book = tmp_path / "contacts2.db"
+    conn = sqlite3.connect(book)
+    conn.executescript(
+        "CREATE TABLE mimetypes (_id INTEGER PRIMARY KEY, mimetype TEXT);"
+        "CREATE TABLE raw_contacts (_id INTEGER PRIMARY KEY, display_name TEXT, deleted INTEGER DEFAULT 0);"
+        "CREATE TABLE data (_id INTEGER PRIMARY KEY, mimetype_id INTEGER, raw_contact_id INTEGER, data1 TEXT,"
+        " data2 TEXT, data3 TEXT);"
+        "INSERT INTO mimetypes VALUES (5, 'vnd.android.cursor.item/phone_v2');"
+        "INSERT INTO raw_contacts (_id, display_name) VALUES (1, '妈妈');"
+        "INSERT INTO data (mimetype_id, raw_contact_id, data1, data2) VALUES (5, 1, '13800138000', '2');"
+    )
+    conn.commit()
+    conn.close()
+    (f,) = import_paths(home, case.id, [book]).files
+    assert f.contacts_new == 1
+    with home.store.session() as s:
+        phone = s.execute(select(Phone.raw, Phone.e164, Phone.kind)).one()
+    assert tuple(phone) == ("13800138000", "+8613800138000", "mobile")
+    _, views = list_events(home, case.id)
+    assert [(v.counterpart_key, v.counterpart_name, v.number_kind) for v in views] == [
+        ("+8613800138000", "妈妈", "mobile"),
+        ("+8617012345678", None, "virtual_mobile"),
+    ]
+    # importing the same address book again adds no duplicate party
+    again = import_paths(home, case.id, [book]).files[0]
+    assert again.contacts_new == 0 and again.contacts_known == 1
+    with home.store.session() as s:
+        nums = {n.key: (n.kind, n.carrier) for n in s.scalars(select(NumberInfo).where(NumberInfo.case_id == case.id))}
+    assert nums["+8617012345678"] == ("virtual_mobile", "中国电信")
+
+
+def test_folder_import_skips_unknown_files_quietly(home: Home, tmp_path: Path) -> None:
+    case = create_case(home, "测试")
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    shutil.copy(real("sms_backup_restore", "devadvance_sms_small.xml"), folder / "sms-1.xml")
+    (folder / "readme.bin").write_bytes(b"\x00\x01 not evidence we parse")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    report = import_paths(home, case.id, [folder])
+    assert [(Path(f.name).name, f.status) for f in report.files] == [("readme.bin", "unrecognised"), ("sms-1.xml", "imported")]
+    assert not report.failed
+
+
+def test_events_query_filters(home: Home) -> None:
+    case = create_case(home, "测试")
+    import_paths(home, case.id, [real("sms_backup_restore", "devadvance_sample_small.xml")])
+    total, views = list_events(home, case.id)
+    assert total == 7
+    assert [v.time_utc for v in views] == sorted(v.time_utc for v in views)
+    total_mms, _ = list_events(home, case.id, kinds=["mms"])
+    assert total_mms == 2
+    total_b, views_b = list_events(home, case.id, number="+1 555 000 0002")
+    assert total_b == 3 and {v.counterpart_raw for v in views_b} == {"+15550000002"}
+    since = parse_since("2024-01-01", "Asia/Shanghai")
+    total_since, _ = list_events(home, case.id, since=since)
+    assert total_since == 2
+    _, limited = list_events(home, case.id, limit=3)
+    assert len(limited) == 3
+    assert views[0].local_time().utcoffset().total_seconds() == 8 * 3600  # type: ignore[union-attr]
+
+
+def test_dedup_key_is_identity_based() -> None:
+    a = dedup_key("sms", 1_714_521_600_000_000, "in", "+8613800138000", "x", None)
+    assert a == dedup_key("sms", 1_714_521_600_000_000, "in", "+8613800138000", "x", None)
+    assert a != dedup_key("sms", 1_714_521_600_000_000, "in", "+8613800138000", "y", None)
+    assert a != dedup_key("sms", 1_714_521_600_001_000, "in", "+8613800138000", "x", None)
+    assert a[:10] == f"{1_714_521_600:010x}"  # time-ordered prefix
+
+
+def test_zip_path_traversal_stays_inside(home: Home, tmp_path: Path) -> None:
+    case = create_case(home, "测试")
+    z = tmp_path / "evil.zip"
+    src = real("sms_backup_restore", "devadvance_sms_small.xml")
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(src, "../../escape/sms.xml")
+    report = import_paths(home, case.id, [z])
+    assert not (tmp_path.parent / "escape").exists()
+    assert [f.status for f in report.files] == ["container", "imported"]
+    assert report.files[1].inserted == 12
