@@ -118,6 +118,7 @@ def run_demo(home: Home, *, out_dir: Path | None = None, say: Callable[[str], No
         files = write_demo_backup(Path(tmp))
         echo(f"② 已生成合成的手机备份：{', '.join(f.name for f in files)}")
         result["import"] = _import(home, case.id, files, echo)
+    result["loans"] = _loans(home, case.id, echo)
     result["analysis"] = _analyze(home, case.id, echo)
     result["report"] = _report(home, case.id, out, echo)
 
@@ -148,6 +149,14 @@ def _import(home: Home, case_id: str, files: list[Path], echo: Callable[[str], N
     data = report.as_dict()
     echo(f"③ 已导入：{report.inserted} 条短信/通话/联系人记录，原件逐字节保存在证据库中。")
     return data
+
+
+def _loans(home: Home, case_id: str, echo: Callable[[str], None]) -> int:
+    from dunguard.finance.demo import add_demo_loans
+
+    ids = add_demo_loans(home, case_id, today=dt.date(2026, 10, 20))
+    echo(f"   已登记 {len(ids)} 笔示例借款（用于计算真实年化成本和还款计划）。")
+    return len(ids)
 
 
 def _analyze(home: Home, case_id: str, echo: Callable[[str], None]) -> dict[str, Any] | None:
