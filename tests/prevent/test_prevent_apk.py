@@ -237,3 +237,8 @@ def test_mutated_manifests_never_crash(mutations: list[tuple[int, int]], cut: in
 def test_random_bytes_never_crash(data: bytes) -> None:
     with contextlib.suppress(DunGuardError):
         parse_axml(b"\x03\x00\x08\x00" + data)
+
+
+def test_directory_is_not_an_apk(tmp_path: Path) -> None:
+    with pytest.raises(DunGuardError):
+        audit_apk(tmp_path)

@@ -288,3 +288,33 @@ def test_privacy_policy_written_in_another_style() -> None:
         ("contact_third_parties", "当您出现逾期时，我们或我"),
         ("share_collection", "我们可能会与我们的关联公"),
     ]
+
+
+def test_docx_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from dunguard.errors import HostileInputError
+    from dunguard.prevent import contract
+
+    monkeypatch.setattr(contract, "MAX_DOCX_UNCOMPRESSED", 2 * 1024 * 1024)  # real limit: 256 MiB
+    p = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b" " * (3 * 1024 * 1024))
+    with pytest.raises(HostileInputError):
+        scan_contract(p)
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    from dunguard.errors import HostileInputError
+
+    p = tmp_path / "huge.txt"
+    with p.open("wb") as fh:  # sparse: no real disk use
+        fh.truncate(65 * 1024 * 1024)
+    with pytest.raises(HostileInputError) as info:
+        scan_contract(p)
+    assert "huge.txt" in info.value.message("zh")
+
+
+def test_directory_is_not_a_contract(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        scan_contract(tmp_path)
