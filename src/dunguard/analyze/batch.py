@@ -1,0 +1,146 @@
+"""Case-free batch scanning of JSON-lines files (``dunguard scan``).
+
+Input: one JSON object per line, ``{"id", "text", optional "channel", "addressee",
+"time"}``.  Output: one line per good input line, in input order::
+
+    {"id", "labels": [...], "findings": [{"label", "rule", "span": [start, end],
+     "basis": [...], "entry", "trigger"}], "suggested": [...]}
+
+``labels`` holds only what rules found; ``suggested`` holds candidates for a human to
+confirm.  Spans are Python string offsets into the input ``text``.  A malformed line is
+reported with its line number and skipped (``strict=True``: the first one stops the run
+with a :class:`~dunguard.errors.FormatError`).  ``jobs > 1`` scans ordered chunks in
+worker processes; output order is still input order.  Memory stays bounded: lines are
+read, scanned and written in chunks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from dunguard.analyze.text.scanner import default_scanner
+from dunguard.errors import FormatError, UsageError
+from dunguard.i18n import t
+
+CHUNK_LINES = 2000
+_OPTIONAL_STR_FIELDS = ("channel", "addressee", "time")
+
+# (line number, output JSON line or None, error reason or None, has labels)
+LineResult = tuple[int, str | None, str | None, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    line: int
+    reason: str
+
+
+@dataclass(slots=True)
+class BatchReport:
+    total: int = 0  # good lines scanned
+    flagged: int = 0  # lines with at least one label
+    bad: list[BadLine] = field(default_factory=list)
+
+
+def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """The record of one input line, or a translated reason why it is malformed."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, t("analyze.scan.bad_json", error=f"UTF-8: {exc.reason} at byte {exc.start}")
+    try:
+        rec = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, t("analyze.scan.bad_json", error=f"{exc.msg}, column {exc.colno}")
+    if not isinstance(rec, dict):
+        return None, t("analyze.scan.not_object")
+    if "id" not in rec:
+        return None, t("analyze.scan.missing_id")
+    if not isinstance(rec.get("text"), str):
+        return None, t("analyze.scan.missing_text")
+    for name in _OPTIONAL_STR_FIELDS:
+        if rec.get(name) is not None and not isinstance(rec[name], str):
+            return None, t("analyze.scan.bad_field", field=name)
+    return rec, None
+
+
+def scan_record(rec: dict[str, Any]) -> dict[str, Any]:
+    result = default_scanner().scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"))
+    return {"id": rec["id"], **result.to_dict()}
+
+
+def process_chunk(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
+    out: list[LineResult] = []
+    for lineno, raw in chunk:
+        rec, error = parse_line(raw)
+        if rec is None:
+            out.append((lineno, None, error, False))
+        else:
+            result = scan_record(rec)
+            out.append((lineno, json.dumps(result, ensure_ascii=False), None, bool(result["labels"])))
+    return out
+
+
+def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    for lineno, raw in enumerate(lines, start=1):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        raw = raw.rstrip(b"\r\n")
+        if raw.strip():
+            yield lineno, raw
+
+
+def _chunks(items: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def _init_worker() -> None:
+    default_scanner()
+
+
+def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: int = 1, strict: bool = False,
+               source: str = "-", on_bad: Callable[[BadLine], None] | None = None,
+               chunk_lines: int = CHUNK_LINES) -> BatchReport:
+    """Scan JSON lines from ``lines`` (bytes, with or without newlines) and ``write`` results.
+
+    ``write`` receives each output line without the newline.  Bad lines go to ``on_bad``
+    (and into the report); with ``strict`` the first raises ``FormatError``.
+    """
+    if jobs < 1:
+        raise UsageError("analyze.scan.bad_jobs", value=jobs)
+    report = BatchReport()
+    chunks = _chunks(_numbered(lines), chunk_lines)
+    pool = None
+    if jobs == 1:
+        results: Iterator[list[LineResult]] = map(process_chunk, chunks)
+    else:
+        default_scanner()  # build once; forked workers inherit it
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        pool = ctx.Pool(jobs, initializer=_init_worker)
+        results = pool.imap(process_chunk, chunks)
+    try:
+        for chunk_result in results:
+            for lineno, line, error, has_labels in chunk_result:
+                if line is None:
+                    bad = BadLine(lineno, error or "")
+                    report.bad.append(bad)
+                    if strict:
+                        raise FormatError("analyze.scan.bad_line", file=source, line=lineno, reason=bad.reason)
+                    if on_bad is not None:
+                        on_bad(bad)
+                    continue
+                report.total += 1
+                report.flagged += has_labels
+                write(line)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    return report

@@ -1,0 +1,66 @@
+"""Normalisation and spans: every span indexes the original text and covers its trigger."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dunguard.analyze import scan_text
+from dunguard.analyze.text.scanner import default_scanner
+
+NORM = default_scanner().lex.normalizer
+KEYS = sorted(k for k in default_scanner().lex.keys if len(k) >= 2)
+SEPARATORS = " *·-_~|/."
+
+# text pieces that make collection messages: context, triggers, noise
+PIECES = ["欠款", "逾期", "不还", "你", "您", "，", "。", "就", "明天", "我们", "请转告", "abc", "ＡＢ", "12",
+          "還款", "通訊錄", "😀", "\u3000", *KEYS[:400]]
+
+
+def test_traditional_fullwidth_case_and_separators() -> None:
+    assert NORM("爆通訊錄") == "爆通讯录"
+    assert NORM("ＴＸＬ") == "txl"
+    assert NORM("B通讯录") == "b通讯录"
+    assert NORM("爆 通*讯-录💥") == "爆通讯录"
+
+
+def test_positions_map_back() -> None:
+    normed = NORM.normalize("爆 通*讯录")
+    assert normed.text == "爆通讯录"
+    assert normed.to_original(1, 4) == (2, 6)
+    assert NORM.normalize("没有分隔").positions is None
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=12))
+    out = []
+    for part in parts:
+        if draw(st.booleans()) and len(part) > 1:
+            sep = draw(st.sampled_from(SEPARATORS))
+            part = sep.join(part)
+        out.append(part)
+    return "".join(out)
+
+
+@settings(max_examples=400, deadline=None)
+@given(messages(), st.sampled_from([None, "debtor", "contact"]))
+def test_spans_within_bounds_and_cover_trigger(text: str, addressee: str | None) -> None:
+    result = scan_text(text, addressee=addressee)
+    for finding in result.findings:
+        start, end = finding.span
+        assert 0 <= start <= end <= len(text)
+        covered = NORM(text[start:end])
+        if finding.trigger in default_scanner().lex.by_key:
+            assert finding.trigger in covered, (text, finding)
+    for suggestion in result.suggested:
+        assert 0 <= suggestion.span[0] <= suggestion.span[1] <= len(text)
+    assert set(result.labels) == {f.label for f in result.findings}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    result = scan_text(text)
+    for finding in result.findings:
+        assert 0 <= finding.span[0] <= finding.span[1] <= len(text)

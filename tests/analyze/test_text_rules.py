@@ -1,0 +1,135 @@
+"""Every text rule entry: at least one message it must flag and one it must not (table-driven).
+
+Positive rows name the entry that must produce a finding; negative rows contain one of the
+entry's trigger words in a context where flagging it would be a false accusation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dunguard.analyze import scan_text
+from dunguard.analyze.text.scanner import default_scanner
+
+# (entry id, text, addressee, must the entry produce a finding?)
+CASES: list[tuple[str, str, str | None, bool]] = [
+    ("tp.addressee", "你好，麻烦你转告小周，账单今天务必还款。", None, True),
+    ("tp.addressee", "您好，这边是还款提醒，请您本人尽快处理账单。", "contact", True),
+    ("tp.addressee", "请转告李老师，明天的讲座改到下午。", None, False),
+    ("tp.addressee", "您的账单已出，请按时还款。", "debtor", False),
+    ("tp.contacted", "欠款还不处理？我们已经通知了你的父母和同事。", None, True),
+    ("tp.contacted", "我们不会通知你的父母，欠款请你自己处理。", None, False),
+    ("dd.to_third_party", "请转告你表弟，他在我们平台欠款两千三已经逾期。", None, True),
+    ("dd.to_third_party", "您好，请您转告他今天回个电话。", "contact", False),
+    ("tc.blast_contacts", "欠款今天不结清，晚上就爆你通讯录。", None, True),
+    ("tc.blast_contacts", "我司承诺绝不爆通讯录，欠款可以协商。", None, False),
+    ("tc.tell_people", "逾期再不处理，我们就通知你老婆和你领导。", None, True),
+    ("tc.tell_people", "欠款已结清，我们不会通知你的家人。", None, False),
+    ("tc.expose", "欠款不还，明天把你的身份证照片挂到网上曝光。", None, True),
+    ("tc.expose", "您的借款已逾期，请尽快还款。相关规则已在官网公示。", None, False),
+    ("tv.severe", "你再躲，我弄死你。", None, True),
+    ("tv.severe", "今天工作累得要死，不想动了。", None, False),
+    ("tv.harm", "欠钱不还，小心你全家出门被车撞。", None, True),
+    ("tv.harm", "下雪路滑，出门小心，到了给我发消息。", None, False),
+    ("tv.veiled_whereabouts", "欠的钱还不还？你儿子学校在哪我们都清楚。", None, True),
+    ("tv.veiled_whereabouts", "你儿子学校在哪我都清楚，下次我去接他。", None, False),
+    ("vi.collection_visit", "您的借款逾期已久，我司近期将安排外访。", None, True),
+    ("vi.collection_visit", "维修师傅下午上门检修热水器，请留人在家。", None, False),
+    ("vi.collection_visit", "逾期账户新增外访费300元。", None, False),
+    ("vi.to_place", "欠款不还，周一我们派人去你单位等你。", None, True),
+    ("vi.to_place", "周一我去你单位附近办事，中午一起吃饭。", None, False),
+    ("in.slur", "王八蛋，电话也不接。", None, True),
+    ("in.slur", "他们不会骂人，都很客气。", None, False),
+    ("in.sb", "SB，钱到底还不还", None, True),
+    ("in.sb", "请用USB线连接电脑，还款凭证在U盘里。", None, False),
+    ("in.person", "欠钱不还，你这个无赖。", None, True),
+    ("in.person", "这游戏画面太垃圾了，欠我的充值钱也不退。", None, False),
+    ("in.doctored_image", "欠款再不还，你的照片就做成遗照发出去。", None, True),
+    ("in.doctored_image", "我把借款合同的照片发你微信了，请查收。", None, False),
+    ("im.signature", "【某某县公安局】你的网贷逾期案件请于今天联系民警处理欠款。", None, True),
+    ("im.signature", "【某某县公安局】反诈提醒：谨防冒充客服退款诈骗。", None, False),
+    ("im.self_identify", "我们是区法院执行庭的，你的欠款今天必须处理。", None, True),
+    ("im.self_identify", "我是你的高中同学，听说你最近还款压力大。", None, False),
+    ("im.fake_document", "【律师函】你拖欠的借款已严重逾期，限三日内还清。", None, True),
+    ("im.fake_document", "如您长期不还款，我司可能委托律师向您发送律师函。", None, False),
+    ("im.fake_body", "网络金融仲裁中心通知：你的欠款纠纷已受理，请尽快还款。", None, True),
+    ("im.fake_body", "如对欠款有争议，可依合同约定申请仲裁。", None, False),
+    ("fl.prison", "欠款不还，等着坐牢吧。", None, True),
+    ("fl.prison", "网贷逾期不会坐牢，请放心协商还款。", None, False),
+    ("fl.police", "逾期不还已移交经侦，随时会被拘留。", None, True),
+    ("fl.police", "酒驾会被拘留，开车别喝酒。", None, False),
+    ("fl.blacklist", "你已被列入全国网贷黑名单，欠款不还终身借不到钱。", None, True),
+    ("fl.blacklist", "骚扰电话太多，我把他拉进黑名单了。", None, False),
+    ("fl.freeze", "逾期不还将冻结你名下所有银行账户。", None, True),
+    ("fl.freeze", "银行卡被冻结了，要本人去柜台解冻，和还款无关。", None, False),
+    ("fl.family", "欠款不处理，以后影响你孩子考公。", None, True),
+    ("fl.family", "孩子上学的材料我准备好了，明天交给老师。", None, False),
+    ("ib.named", "逾期了就以贷养贷，先把我们的还上。", None, True),
+    ("ib.named", "专家提醒：以贷养贷风险大，请理性借款。切勿以贷养贷。", None, False),
+    ("ib.new_credit", "没钱就去别的网贷借点，借到了先还我们的欠款。", None, True),
+    ("ib.new_credit", "请勿通过其他平台借款还款，认准官方还款渠道。", None, False),
+    ("ef.named_fee", "欠款结清时另需支付外访费600元。", None, True),
+    ("ef.named_fee", "如您长期不还款，诉讼费用以法院判决为准。", None, False),
+    ("ef.surcharge", "逾期账单结清需要额外支付手续费300元。", None, True),
+    ("ef.surcharge", "协商还款期间我司不收取任何额外费用。", None, False),
+]
+
+
+def _entry_ids() -> set[str]:
+    return {e.id for e in default_scanner().lex.entries if e.label is not None}
+
+
+def test_every_entry_has_a_positive_and_a_negative_case() -> None:
+    positive = {e for e, _, _, ok in CASES if ok}
+    negative = {e for e, _, _, ok in CASES if not ok}
+    assert _entry_ids() - positive == set(), "entries without a positive case"
+    assert _entry_ids() - negative == set(), "entries without a negative case"
+
+
+@pytest.mark.parametrize(("entry", "text", "addressee", "expected"), CASES,
+                         ids=[f"{c[0]}-{'pos' if c[3] else 'neg'}-{i}" for i, c in enumerate(CASES)])
+def test_entry(entry: str, text: str, addressee: str | None, expected: bool) -> None:
+    result = scan_text(text, addressee=addressee)
+    got = any(f.entry == entry for f in result.findings)
+    assert got == expected, (text, [(f.entry, f.label) for f in result.findings])
+
+
+def test_findings_carry_rule_and_basis() -> None:
+    result = scan_text("老赖，再不还钱就爆你通讯录。")
+    assert set(result.labels) == {"insult", "threat_contacts"}
+    by_label = {f.label: f for f in result.findings}
+    assert by_label["insult"].rule == "T6"
+    assert by_label["threat_contacts"].rule == "T7"
+    assert "civil_1024" in by_label["insult"].basis
+
+
+def test_article_follows_the_message_date() -> None:
+    before = scan_text("欠钱不还的王八蛋", time="2025-12-31T23:00:00+08:00").findings[0]
+    after = scan_text("欠钱不还的王八蛋", time="2026-01-01T09:00:00+08:00").findings[0]
+    assert "psl2012_42" in before.basis and "psl2025_50" not in before.basis
+    assert "psl2025_50" in after.basis and "psl2012_42" not in after.basis
+
+
+def test_context_the_issue_names() -> None:
+    assert scan_text("请勿理会冒充我司的诈骗电话，我司不会冒充法院。").labels == ()
+    assert scan_text("我们不会联系您的紧急联系人，请放心还款。").labels == ()
+    assert scan_text("你欠我的钱什么时候还").labels == ()
+    assert scan_text("【某消费金融】您的借款已逾期，逾期记录将按规定报送征信。").labels == ()
+    assert scan_text("催收天天打电话给我同事，说要爆我通讯录，怎么办？").labels == ()
+
+
+def test_evasion_spellings() -> None:
+    assert "threat_contacts" in scan_text("欠款不还就曝光通讯录").labels
+    assert "threat_contacts" in scan_text("欠款不还就B通讯录").labels
+    assert "threat_contacts" in scan_text("欠款不还就爆通讯lu").labels
+    assert "threat_contacts" in scan_text("欠款不还就爆 通*讯-录").labels
+    assert "threat_contacts" in scan_text("欠款不還就爆通訊錄").labels
+    assert "threat_contacts" in scan_text("欠款不还就爆ＴＸＬ").labels
+
+
+def test_model_free_suggestion_is_not_a_label() -> None:
+    # a threat that lacks part of its context (here: nobody is addressed as 你/您) is only
+    # suggested for a human to confirm
+    result = scan_text("逾期再不处理，明天就通知家属。")
+    assert result.labels == ()
+    assert [s.label for s in result.suggested] == ["threat_contacts"]
