@@ -133,6 +133,8 @@ def extract(text: str | None) -> Attribution:
     sig, authority = _signature(text)
     collector_m = _COLLECTOR.search(text)
     collector = (collector_m.group(1) or collector_m.group(2)) if collector_m else None
+    if collector:
+        collector = re.sub(r"^(?:我司|本公司|本司|我们|现|已)?(?:受|由|被|经|委托)", "", collector) or None
     if collector and authority and collector in authority:
         collector = None
     days_m = _DAYS.search(text)

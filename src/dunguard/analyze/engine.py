@@ -393,7 +393,7 @@ def _load_rows(
     stmt = (
         select(
             Event.id, Event.kind, Event.direction, Event.time_utc, Event.counterpart_e164, Event.counterpart_raw,
-            Event.channel, Event.text, Event.duration_s, Event.call_status, Event.evidence_id,
+            Event.channel, Event.text, Event.duration_s, Event.call_status, Event.evidence_id, Event.number_kind,
         )
         .where(Event.case_id == case_id)
         .order_by(Event.time_utc, Event.id)
@@ -409,12 +409,16 @@ def _load_rows(
     party_lenders = facts.party_lenders
     contact_ev = facts.contact_evidence
     scanned = 0
-    for ev_id, kind, direction, t_utc, e164, raw, channel, text, duration, status, evidence_id in session.execute(stmt):
+    number_kinds = facts.number_kinds
+    for (ev_id, kind, direction, t_utc, e164, raw, channel, text, duration, status, evidence_id,
+         number_kind) in session.execute(stmt):
         ts = int(t_utc.timestamp())
         day, minute = clock.local(ts)
         number = e164 or (_key(raw, None) if raw and kind == "diary" else None)
         if number is not None:
             number = interned.setdefault(number, number)
+            if number_kind and number_kinds.get(number) is None:
+                number_kinds[number] = number_kind
         contact = contacts.get(number) if number else None
         row = Row(
             ev_id, kind, direction, ts, day, minute, number, None, status, duration, channel,

@@ -256,8 +256,10 @@ def list_findings(
         for i in range(0, len(ids), 500):
             for ev in s.scalars(select(Event).where(Event.case_id == case_id, Event.id.in_(ids[i:i + 500]))):
                 events[ev.id] = ev
-        facts: dict[str, dict[str, Any]] = dict(s.execute(select(FindingFacts.fingerprint, FindingFacts.facts)
-                               .where(FindingFacts.case_id == case_id)).tuples().all())
+        facts: dict[str, dict[str, Any]] = {
+            fp: data for fp, data in s.execute(
+                select(FindingFacts.fingerprint, FindingFacts.facts).where(FindingFacts.case_id == case_id))
+        }
         views = [_view(f, events, zone, lang, max_evidence, facts.get(f.fingerprint)) for f in found]
     views.sort(key=lambda v: (v.stale, SEVERITY_ORDER.get(v.severity, 9), v.first_time or dt.datetime.max.replace(
         tzinfo=dt.UTC), v.id))

@@ -68,7 +68,7 @@ def find_requests(rows: Sequence[Row]) -> list[StopRequest]:
         else:
             continue
         third = bool(row.text and _THIRD.search(row.text))
-        group = row.group if row.collector else None
+        group = row.group if (row.collector and row.number is not None) else None
         found.append(StopRequest(row.id, row.ts, row.day, group, third))
     return found
 
