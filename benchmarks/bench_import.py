@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -61,10 +62,13 @@ t = time.perf_counter()
 report = import_paths(home, case.id, [Path(f) for f in files])
 wall = time.perf_counter() - t
 home.close()
+me = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "inserted": report.inserted,
                   "duplicates": sum(f.duplicates for f in report.files),
                   "failed": [f.error for f in report.failed],
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+                  "rss_mb": me.ru_maxrss / 1024, "worker_rss_mb": kids.ru_maxrss / 1024}))
 """
 
 
@@ -100,15 +104,19 @@ def main() -> None:
 
         shutil.rmtree(home)
     bare = _run(_BARE, str(sms), str(calls))
+    load = os.getloadavg()[0]
     first = _run(_IMPORT, str(home), str(sms), str(calls))
     again = _run(_IMPORT, str(home), str(sms), str(calls))
     ratio = float(first["wall"]) / float(bare["wall"])  # type: ignore[arg-type]
-    print(f"input: {sms.name} + {calls.name}, {size_mb:.0f} MB, {bare['records']:,} records")
+    print(f"input: {sms.name} + {calls.name}, {size_mb:.0f} MB, {bare['records']:,} records; "
+          f"{os.cpu_count()} CPUs, load average {load:.1f} at start")
     print(f"bare lxml iterparse pass : {bare['wall']:.2f} s   peak RSS {bare['rss_mb']:.0f} MB")
     print(f"dunguard import          : {first['wall']:.2f} s   peak RSS {first['rss_mb']:.0f} MB"
+          f" (parser process {first['worker_rss_mb']:.0f} MB)   CPU {first['cpu']:.1f} s"
           f"   inserted {first['inserted']:,}")
     print(f"ratio import / bare pass : {ratio:.2f}   (target <= 2.0)")
     print(f"re-import (idempotent)   : {again['wall']:.2f} s   peak RSS {again['rss_mb']:.0f} MB"
+          f" (parser process {again['worker_rss_mb']:.0f} MB)"
           f"   inserted {again['inserted']:,}, duplicates {again['duplicates']:,}")
     if first["failed"] or again["failed"]:
         print("FAILED files:", first["failed"], again["failed"])

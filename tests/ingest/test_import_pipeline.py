@@ -240,3 +240,27 @@ def test_zip_path_traversal_stays_inside(home: Home, tmp_path: Path) -> None:
     assert not (tmp_path.parent / "escape").exists()
     assert [f.status for f in report.files] == ["container", "imported"]
     assert report.files[1].inserted == 12
+
+
+def test_parallel_import_gives_the_same_result(home: Home) -> None:
+    """Big files parse in a child process; the result must equal the in-process import."""
+    src = real("sms_backup_restore", "devadvance_sms_and_mms.xml")
+    seq_case = create_case(home, "顺序")
+    par_case = create_case(home, "并行")
+    seq = import_paths(home, seq_case.id, [src], salvage=True, parallel=False).files[0]
+    par = import_paths(home, par_case.id, [src], salvage=True, parallel=True).files[0]
+    assert (par.parsed, par.inserted, par.salvaged, par.first_time, par.last_time) == (
+        seq.parsed, seq.inserted, seq.salvaged, seq.first_time, seq.last_time)
+    _, a = list_events(home, seq_case.id)
+    _, b = list_events(home, par_case.id)
+    strip = [(v.kind, v.time_utc, v.counterpart_key, v.text, v.locator, v.extra) for v in a]
+    assert strip == [(v.kind, v.time_utc, v.counterpart_key, v.text, v.locator, v.extra) for v in b]
+
+
+def test_parallel_import_reports_errors_like_in_process(home: Home) -> None:
+    case = create_case(home, "并行")
+    before = counts(home, case.id)
+    (f,) = import_paths(home, case.id, [real("sms_backup_restore", "devadvance_sms_and_mms.xml")], parallel=True).files
+    assert f.status == "failed" and f.error is not None
+    assert f.error["key"] == "ingest.xml.broken" and f.error["params"]["line"] == "136"
+    assert counts(home, case.id) == before

@@ -28,9 +28,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import json
+import os
+import pickle
 import sqlite3
+import subprocess
+import sys
 import tempfile
+import traceback
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -42,7 +48,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from dunguard.errors import FormatError, HostileInputError, InputError, UnsupportedFormat
+from dunguard.errors import DunGuardError, FormatError, HostileInputError, InputError, UnsupportedFormat
 from dunguard.home import Home, Transaction
 from dunguard.i18n import t
 from dunguard.ingest.base import (
@@ -52,6 +58,7 @@ from dunguard.ingest.base import (
     Record,
     companions_of,
     detect,
+    get_importer,
     is_companion,
     read_head,
 )
@@ -71,6 +78,7 @@ __all__ = [
 ]
 
 BATCH = 10_000
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # files this big parse in a child process
 IMPORT_CACHE_KIB = -65536  # SQLite page cache during an import (negative = KiB)
 ZIP_MAX_MEMBERS = 20_000
 ZIP_MAX_TOTAL = 8 * 1024**3  # uncompressed bytes
@@ -192,7 +200,9 @@ class ImportReport:
         }
 
 
-def dedup_key(kind: str, time_us: int, direction: str, number_key: str, text: str | None, duration: int | None) -> str:
+def dedup_key(
+    kind: str, time_us: int, direction: str, number_key: str, text: str | None, duration: int | None
+) -> str:
     """Identity of an event: the same message/call from any backup gets the same key.
 
     Time-prefixed (hex seconds) so inserts into the unique index arrive nearly in order.
@@ -203,6 +213,164 @@ def dedup_key(kind: str, time_us: int, direction: str, number_key: str, text: st
 
 
 # --------------------------------------------------------------------------- writing records
+
+
+class _RowBuilder:
+    """EventRecord → insert row (pure: no session), shared by the in-process and parallel paths."""
+
+    def __init__(
+        self,
+        case_id: str,
+        evidence_id: int | None,
+        sqlite: bool,
+        contacts: dict[str, tuple[int, str | None]],
+    ) -> None:
+        self.case_id = case_id
+        self.evidence_id = evidence_id
+        self.sqlite = sqlite
+        self.contacts = contacts
+        self.rows: list[tuple[Any, ...]] = []
+        self.parsed: Counter[str] = Counter()
+        self.numbers: dict[str, PhoneInfo] = {}
+        self.first = _MAX_TIME
+        self.last = _MIN_TIME
+        self._number_cache: dict[str, tuple[str | None, str]] = {}
+        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+    def take(self) -> list[tuple[Any, ...]]:
+        rows, self.rows = self.rows, []
+        return rows
+
+    def merge(
+        self, parsed: dict[str, int], numbers: dict[str, PhoneInfo], first: dt.datetime, last: dt.datetime
+    ) -> None:
+        self.parsed.update(parsed)
+        for k, v in numbers.items():
+            self.numbers.setdefault(k, v)
+        self.first = min(self.first, first)
+        self.last = max(self.last, last)
+
+    def _number(self, raw: str) -> tuple[str | None, str]:
+        """(matching key, number kind) of a raw counterpart."""
+        if "~" in raw:
+            return None, "group"
+        info = normalize(raw)
+        if info.kind is NumberKind.HIDDEN:
+            return None, info.kind.value
+        key = info.key[:64]
+        if key not in self.numbers:
+            self.numbers[key] = info
+        return key, info.kind.value
+
+    def event(self, rec: EventRecord) -> None:
+        kind_v = rec.kind.value
+        self.parsed[kind_v] += 1
+        raw = rec.counterpart_number
+        key: str | None = None
+        nkind: str | None = None
+        if raw is not None:
+            hit = self._number_cache.get(raw)
+            if hit is None:
+                hit = self._number_cache[raw] = self._number(raw)
+            key, nkind = hit
+        name = rec.counterpart_name
+        if name is None and key is not None:
+            contact = self.contacts.get(key)
+            if contact is not None:
+                name = contact[1]
+        t_utc = rec.time_utc
+        if t_utc < self.first:
+            self.first = t_utc
+        if t_utc > self.last:
+            self.last = t_utc
+        time_us = (t_utc - _EPOCH) // _US
+        direction = rec.direction.value
+        text = rec.text
+        duration = rec.duration_s
+        extra = rec.extra
+        thread = rec.thread
+        status = rec.call_status
+        sqlite = self.sqlite
+        self.rows.append(
+            (
+                self.case_id,
+                self.evidence_id,
+                kind_v,
+                direction,
+                t_utc.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else t_utc,
+                rec.utc_offset_minutes,
+                rec.time_raw[:100],
+                raw[:400] if raw is not None else None,
+                key,
+                name[:200] if name is not None else None,
+                nkind,
+                rec.channel,
+                text,
+                duration,
+                status.value if status is not None else None,
+                rec.locator[:200],
+                thread[:400] if thread is not None else None,
+                (self._dumps(extra) if sqlite else extra) if extra else None,
+                dedup_key(kind_v, time_us, direction, key or raw or "", text, duration),
+            )
+        )
+
+
+def _parse_worker(
+    conn: Any,
+    importer_name: str,
+    path: str,
+    ctx_kwargs: dict[str, Any],
+    case_id: str,
+    evidence_id: int | None,
+    sqlite: bool,
+    contacts: dict[str, tuple[int, str | None]],
+) -> None:
+    """Child process of a parallel import: parse and build rows, send them in batches.
+
+    Messages: ("rows", rows, other_records, bytes_done) … then ("end", …state) or
+    ("error", module, class, key, params) or ("crash", traceback text).
+    """
+    try:
+        importer = get_importer(importer_name)
+        done = [0]
+        ctx = ParseContext(progress=lambda n: done.__setitem__(0, n), **ctx_kwargs)
+        builder = _RowBuilder(case_id, evidence_id, sqlite, contacts)
+        others: list[Record] = []
+        for rec in importer.parse(Path(path), ctx):
+            if isinstance(rec, EventRecord):
+                builder.event(rec)
+                if len(builder.rows) >= BATCH:
+                    conn.send(("rows", builder.take(), others, done[0]))
+                    others = []
+            else:
+                others.append(rec)
+                if len(others) >= 1000:
+                    conn.send(("rows", [], others, done[0]))
+                    others = []
+        conn.send(("rows", builder.take(), others, done[0]))
+        conn.send(
+            (
+                "end",
+                dict(builder.parsed),
+                builder.numbers,
+                builder.first,
+                builder.last,
+                ctx.skipped_count,
+                ctx.skipped,
+                ctx.notes,
+                ctx.salvaged_at,
+            )
+        )
+    except DunGuardError as exc:
+        conn.send(("error", type(exc).__module__, type(exc).__qualname__, exc.key, exc.params))
+    except sqlite3.DatabaseError as exc:
+        params = {"file": ctx_kwargs.get("display_name", path), "place": "", "detail": str(exc)}
+        conn.send(("error", "dunguard.errors", "FormatError", "ingest.db.corrupt", params))
+    except BaseException:
+        conn.send(("crash", traceback.format_exc()))
+    finally:
+        conn.close()
 
 
 class RecordWriter:
@@ -218,34 +386,107 @@ class RecordWriter:
         self.case_id = tx.case_id
         self.evidence = evidence
         self.report = report
-        self._rows: list[tuple[Any, ...]] = []
-        self._parsed: Counter[str] = Counter()
-        self._numbers: dict[str, PhoneInfo] = {}
-        self._first = _MAX_TIME
-        self._last = _MIN_TIME
-        self._number_cache: dict[str, tuple[str | None, str]] = {}
-        self._evidence_id = evidence.id if evidence is not None else None
-        self._contacts: dict[str, tuple[int, str | None]] | None = None
-        self._existing_contacts: set[tuple[str, frozenset[str]]] | None = None
         self._sqlite = self.session.get_bind().dialect.name == "sqlite"
+        self.is_sqlite = self._sqlite
+        self._contacts = self._load_contact_index()
+        self.builder = _RowBuilder(
+            self.case_id, evidence.id if evidence is not None else None, self._sqlite, self._contacts
+        )
+        self._existing_contacts: set[tuple[str, frozenset[str]]] | None = None
         self._cursor: sqlite3.Cursor | None = None
         self._saved_cache: int | None = None
-        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
     # -- public -------------------------------------------------------------------------
     def write(self, records: Iterable[Record]) -> None:
+        builder = self.builder
         for rec in records:
-            if type(rec) is EventRecord:
-                self._event(rec)
-            elif isinstance(rec, ContactRecord):
-                self._contact(rec)
-            elif isinstance(rec, DerivedRecord):
-                self._derived(rec)
-            elif isinstance(rec, EventRecord):
-                self._event(rec)
-            if len(self._rows) >= BATCH:
-                self._flush()
-        self._flush()
+            if isinstance(rec, EventRecord):
+                builder.event(rec)
+                if len(builder.rows) >= BATCH:
+                    self._insert(builder.take())
+            else:
+                self.other(rec)
+        self._insert(builder.take())
+
+    def write_parallel(self, importer: Importer, path: Path, ctx: ParseContext) -> None:
+        """Parse in a child process while this one inserts: both CPU cores busy.
+
+        The child (``python -m dunguard.ingest._worker``) gets the importer's name and the
+        file, and sends pickled row batches through a pipe (bounded: it blocks when this
+        side is busy, so memory stays flat).
+        """
+        ctx_kwargs = {
+            "display_name": ctx.display_name,
+            "tz_name": ctx.tz_name,
+            "salvage": ctx.salvage,
+            "companions": ctx.companions,
+        }
+        job = (
+            importer.name,
+            str(path),
+            ctx_kwargs,
+            self.case_id,
+            self.builder.evidence_id,
+            self._sqlite,
+            self._contacts,
+        )
+        env = dict(os.environ)
+        src_root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = src_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dunguard.ingest._worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            pickle.dump(job, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            proc.stdin.close()
+            stream = proc.stdout
+            while True:
+                try:
+                    msg = pickle.load(stream)
+                except EOFError:
+                    raise RuntimeError(
+                        f"the parser process for {ctx.display_name} ended unexpectedly"
+                    ) from None
+                tag = msg[0]
+                if tag == "rows":
+                    self._insert(msg[1])
+                    for rec in msg[2]:
+                        self.other(rec)
+                    ctx.advance(msg[3])
+                elif tag == "end":
+                    _, parsed, numbers, first, last, skipped_count, skipped, notes, salvaged = msg
+                    self.builder.merge(parsed, numbers, first, last)
+                    ctx.skipped_count += skipped_count
+                    ctx.skipped.extend(skipped)
+                    ctx.notes.extend(notes)
+                    ctx.salvaged_at = salvaged
+                    break
+                elif tag == "error":
+                    _, module, cls_name, key, params = msg
+                    cls = getattr(importlib.import_module(module), cls_name, DunGuardError)
+                    raise cls(key, **params)
+                else:
+                    raise RuntimeError(f"parser process failed for {ctx.display_name}:\n{msg[1]}")
+        finally:
+            proc.stdout.close()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def other(self, rec: Record) -> None:
+        """A contact or derived record (needs the session: always in this process)."""
+        if isinstance(rec, ContactRecord):
+            self._contact(rec)
+        elif isinstance(rec, DerivedRecord):
+            self._derived(rec)
+        elif isinstance(rec, EventRecord):
+            self.builder.event(rec)
 
     def close(self) -> None:
         """Give the connection back as it was (page cache size); safe to call twice."""
@@ -256,99 +497,32 @@ class RecordWriter:
             self._cursor = None
 
     def finish(self) -> None:
-        self._flush()
+        b = self.builder
+        self._insert(b.take())
         self._store_numbers()
         r = self.report
-        r.parsed = dict(self._parsed)
-        if self._first <= self._last:
-            r.first_time = self._first.isoformat()
-            r.last_time = self._last.isoformat()
+        r.parsed = dict(b.parsed)
+        if b.first <= b.last:
+            r.first_time = b.first.isoformat()
+            r.last_time = b.last.isoformat()
 
     # -- events -------------------------------------------------------------------------
-    def _contact_index(self) -> dict[str, tuple[int, str | None]]:
-        if self._contacts is None:
-            rows = self.session.execute(
-                select(Phone.e164, Phone.raw, Party.id, Party.name)
-                .join(Party, Party.id == Phone.party_id)
-                .where(Phone.case_id == self.case_id)
-            ).all()
-            index: dict[str, tuple[int, str | None]] = {}
-            for e164, raw, pid, name in rows:
-                key = e164 or normalize(raw).key
-                if key:
-                    index.setdefault(key, (pid, name))
-            self._contacts = index
-        return self._contacts
+    def _load_contact_index(self) -> dict[str, tuple[int, str | None]]:
+        rows = self.session.execute(
+            select(Phone.e164, Phone.raw, Party.id, Party.name)
+            .join(Party, Party.id == Phone.party_id)
+            .where(Phone.case_id == self.case_id)
+        ).all()
+        index: dict[str, tuple[int, str | None]] = {}
+        for e164, raw, pid, name in rows:
+            key = e164 or normalize(raw).key
+            if key:
+                index.setdefault(key, (pid, name))
+        return index
 
-    def _number(self, raw: str) -> tuple[str | None, str]:
-        """(matching key, number kind) of a raw counterpart; cached per writer."""
-        if "~" in raw:
-            return None, "group"
-        info = normalize(raw)
-        if info.kind is NumberKind.HIDDEN:
-            return None, info.kind.value
-        key = info.key[:64]
-        if key not in self._numbers:
-            self._numbers[key] = info
-        return key, info.kind.value
-
-    def _event(self, rec: EventRecord) -> None:
-        kind_v = rec.kind.value
-        self._parsed[kind_v] += 1
-        raw = rec.counterpart_number
-        key: str | None = None
-        nkind: str | None = None
-        if raw is not None:
-            hit = self._number_cache.get(raw)
-            if hit is None:
-                hit = self._number_cache[raw] = self._number(raw)
-            key, nkind = hit
-        name = rec.counterpart_name
-        if name is None and key is not None:
-            contact = self._contact_index().get(key)
-            if contact is not None:
-                name = contact[1]
-        t_utc = rec.time_utc
-        if t_utc < self._first:
-            self._first = t_utc
-        if t_utc > self._last:
-            self._last = t_utc
-        time_us = (t_utc - _EPOCH) // _US
-        direction = rec.direction.value
-        text = rec.text
-        duration = rec.duration_s
-        extra = rec.extra
-        thread = rec.thread
-        status = rec.call_status
-        self._rows.append(
-            (
-                self.case_id,
-                self._evidence_id,
-                kind_v,
-                direction,
-                t_utc.replace(tzinfo=None).isoformat(" ", "microseconds") if self._sqlite else t_utc,
-                rec.utc_offset_minutes,
-                rec.time_raw[:100],
-                raw[:400] if raw is not None else None,
-                key,
-                name[:200] if name is not None else None,
-                nkind,
-                rec.channel,
-                text,
-                duration,
-                status.value if status is not None else None,
-                rec.locator[:200],
-                thread[:400] if thread is not None else None,
-                (self._dumps(extra) if self._sqlite else extra) if extra else None,
-                dedup_key(kind_v, time_us, direction, key or raw or "", text, duration),
-            )
-        )
-
-    def _flush(self) -> None:
-        rows = self._rows
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
-        self._rows = []
         if self._sqlite:
             if self._cursor is None:
                 dbapi = self.session.connection().connection.driver_connection
@@ -374,12 +548,13 @@ class RecordWriter:
         self.report.duplicates += len(rows) - inserted
 
     def _store_numbers(self) -> None:
-        if not self._numbers:
+        numbers = self.builder.numbers
+        if not numbers:
             return
         known = set(
             self.session.scalars(
                 select(NumberInfo.key).where(
-                    NumberInfo.case_id == self.case_id, NumberInfo.key.in_(list(self._numbers)[:30_000])
+                    NumberInfo.case_id == self.case_id, NumberInfo.key.in_(list(numbers)[:30_000])
                 )
             )
         )
@@ -394,7 +569,7 @@ class RecordWriter:
                 "carrier": info.carrier,
                 "location": info.location,
             }
-            for k, info in self._numbers.items()
+            for k, info in numbers.items()
             if k not in known
         ]
         if new:
@@ -402,7 +577,7 @@ class RecordWriter:
 
     # -- contacts and derived --------------------------------------------------------------
     def _contact(self, rec: ContactRecord) -> None:
-        self._parsed["contact"] += 1
+        self.builder.parsed["contact"] += 1
         infos = [normalize(n) for n in rec.numbers if n and n.strip()]
         keys = frozenset(i.key for i in infos if i.key)
         name = (rec.name or "").strip() or None
@@ -453,7 +628,7 @@ class RecordWriter:
                 )
             )
             if info.key and info.kind is not NumberKind.HIDDEN:
-                self._contact_index().setdefault(info.key, (party.id, name))
+                self._contacts.setdefault(info.key, (party.id, name))
                 if name:
                     # events imported earlier from this number get the contact's name
                     self.session.execute(
@@ -468,7 +643,7 @@ class RecordWriter:
         self.report.contacts_new += 1
 
     def _derived(self, rec: DerivedRecord) -> None:
-        self._parsed["derived"] += 1
+        self.builder.parsed["derived"] += 1
         if self.evidence is None:
             return
         self.tx.add_derived(self.evidence, rec)
@@ -515,7 +690,11 @@ def _extract_zip(path: Path, display: str, dest: Path) -> None:
                     raise HostileInputError("ingest.zip.too_big", file=display)
                 if info.file_size > 1_000_000 and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
                     raise HostileInputError("ingest.zip.bomb", file=display, member=info.filename)
-                parts = [p for p in PurePosixPath(info.filename.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
+                parts = [
+                    p
+                    for p in PurePosixPath(info.filename.replace("\\", "/")).parts
+                    if p not in ("", ".", "..", "/")
+                ]
                 if not parts:
                     continue
                 target = dest.joinpath(*parts)
@@ -543,6 +722,7 @@ def import_paths(
     salvage: bool = False,
     progress: Progress | None = None,
     actor: str = "cli",
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Import files, folders and ZIPs into a case; one transaction per file."""
     sink = progress or Progress()
@@ -575,7 +755,12 @@ def import_paths(
                     report.files.append(fr)
                     sink.file_finished(fr)
                     members = [
-                        (_Item(m.path, f"{item.display}!{m.display[len(str(tmp)) + 1 :]}", False, fr.sha256), depth + 1)
+                        (
+                            _Item(
+                                m.path, f"{item.display}!{m.display[len(str(tmp)) + 1 :]}", False, fr.sha256
+                            ),
+                            depth + 1,
+                        )
                         for m in _walk_folder(tmp, str(tmp))
                     ]
                     queue[0:0] = members
@@ -592,7 +777,7 @@ def import_paths(
                 report.files.append(fr)
                 sink.file_finished(fr)
                 continue
-            fr = _import_one(home, case_id, item, importer, zone, salvage, sink, actor)
+            fr = _import_one(home, case_id, item, importer, zone, salvage, sink, actor, parallel)
             report.files.append(fr)
             sink.file_finished(fr)
     return report
@@ -625,6 +810,7 @@ def _import_one(
     salvage: bool,
     sink: Progress,
     actor: str,
+    parallel: bool | None = None,
 ) -> FileReport:
     fr = FileReport(item.display, format=importer.name)
     companions = companions_of(item.path)
@@ -659,16 +845,20 @@ def _import_one(
             fr.evidence_id, fr.sha256, fr.new_original = ev.id, ev.sha256, is_new
             writer = RecordWriter(tx, ev, fr)
             try:
-                writer.write(importer.parse(item.path, ctx))
+                if parallel if parallel is not None else (size or 0) >= PARALLEL_MIN_BYTES:
+                    writer.write_parallel(importer, item.path, ctx)
+                else:
+                    writer.write(importer.parse(item.path, ctx))
                 writer.finish()
             except sqlite3.DatabaseError as exc:
-                raise FormatError(
-                    "ingest.db.corrupt", file=item.display, place="", detail=str(exc)
-                ) from exc
+                raise FormatError("ingest.db.corrupt", file=item.display, place="", detail=str(exc)) from exc
             finally:
                 writer.close()
             fr.skipped_count = ctx.skipped_count
-            fr.skipped = [{"locator": s.locator, "reason": t(s.reason, **s.params), "key": s.reason} for s in ctx.skipped]
+            fr.skipped = [
+                {"locator": s.locator, "reason": t(s.reason, **s.params), "key": s.reason}
+                for s in ctx.skipped
+            ]
             fr.notes = ctx.notes
             fr.salvaged = ctx.salvaged_at
             tx.log(
