@@ -82,7 +82,9 @@ def _add_finding(
         )
 
 
-def test_counts_first_last_and_flags(home: Home) -> None:
+def test_counts_first_last_and_flags(any_home: Home) -> None:
+    """On SQLite and on PostgreSQL (``any_home`` from tests/conftest.py)."""
+    home = any_home
     case = _case_with_events(home)
     rows = {r.number: r for r in caller_table(home, case)}
     main = rows["+8613800138000"]
@@ -97,7 +99,8 @@ def test_counts_first_last_and_flags(home: Home) -> None:
     assert rows["1065512345"].tag == "催收-未知"
 
 
-def test_findings_give_lender_and_count(home: Home) -> None:
+def test_findings_give_lender_and_count(any_home: Home) -> None:
+    home = any_home
     case = _case_with_events(home)
     ids_main = _event_ids(home, case.id, "13800138000")
     ids_virtual = _event_ids(home, case.id, "17012345678")

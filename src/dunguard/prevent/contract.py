@@ -151,12 +151,9 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def _pdf_text(path: Path) -> str:
-    import logging
-
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
