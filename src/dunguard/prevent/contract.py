@@ -151,8 +151,11 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def _pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError as exc:  # the optional "pdf" extra
+        raise UnsupportedFormat("prevent.contract.need_pdf", file=str(path)) from exc
 
     try:
         reader = PdfReader(path)
