@@ -34,6 +34,7 @@ __all__ = [
     "IMPORTER",
     "CsvRow",
     "GenericCsvImporter",
+    "ParsedTime",
     "detect_encoding",
     "iter_csv",
     "open_text",

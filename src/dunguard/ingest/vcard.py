@@ -19,6 +19,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -77,12 +78,10 @@ def _physical_lines(fh: BinaryIO, display: str) -> Iterator[tuple[int, bytes]]:
         yield lineno, raw.rstrip(b"\r\n")
 
 
-def _is_qp(name_part: bytes) -> bool:
-    return b"QUOTED-PRINTABLE" in name_part.upper()
-
-
 def _split_unquoted(data: bytes, sep: int, maxsplit: int = -1) -> list[bytes]:
     """Split on byte ``sep`` outside double quotes."""
+    if b'"' not in data:  # the common case: no quoted parameter values
+        return data.split(bytes((sep,)), maxsplit)
     out: list[bytes] = []
     start = 0
     quoted = False
@@ -100,30 +99,33 @@ def _split_unquoted(data: bytes, sep: int, maxsplit: int = -1) -> list[bytes]:
 
 def _logical_lines(fh: BinaryIO, display: str) -> Iterator[tuple[int, bytes]]:
     """Unfold: folded lines, QP soft breaks, backslash continuations; drop comments."""
-    pending: bytearray | None = None
+    pending: list[bytes] | None = None
     pending_line = 0
     pending_qp = False
     for lineno, line in _physical_lines(fh, display):
         if pending is not None:
-            if pending_qp and pending.endswith(b"=") and line.strip().upper() != b"END:VCARD":
-                del pending[-1]
-                pending += line
+            last = pending[-1]
+            if pending_qp and last.endswith(b"=") and line.strip().upper() != b"END:VCARD":
+                pending[-1] = last[:-1]
+                pending.append(line)
                 continue
-            if line[:1] in (b" ", b"\t"):
-                pending += line[1:]
+            first = line[:1]
+            if first == b" " or first == b"\t":
+                pending.append(line[1:])
                 continue
-            if line and b":" not in line and pending.endswith(b"\\") and not line.startswith(b"#"):
-                pending += b"\n" + line
+            if line and last.endswith(b"\\") and b":" not in line and first != b"#":
+                pending.append(b"\n" + line)
                 continue
-            yield pending_line, bytes(pending)
+            yield pending_line, pending[0] if len(pending) == 1 else b"".join(pending)
             pending = None
-        if not line.strip() or line.startswith(b"#") or b":" not in line:
+        colon = line.find(b":")
+        if colon < 0 or line[:1] == b"#" or not line.strip():
             continue  # blank, comment, or stray text: nothing to keep
-        pending = bytearray(line)
+        pending = [line]
         pending_line = lineno
-        pending_qp = _is_qp(_split_unquoted(line, 0x3A, 1)[0])
+        pending_qp = b"QUOTED-PRINTABLE" in line[:colon].upper()
     if pending is not None:
-        yield pending_line, bytes(pending)
+        yield pending_line, b"".join(pending)
 
 
 def _text(data: bytes) -> str:
@@ -135,8 +137,15 @@ def _text(data: bytes) -> str:
 
 def _parse_prop(lineno: int, logical: bytes) -> _Prop:
     halves = _split_unquoted(logical, 0x3A, 1)
-    name_part = halves[0]
     value = halves[1] if len(halves) > 1 else b""
+    group, name, params = _parse_name(halves[0])
+    return _Prop(lineno, group, name, params, value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_name(name_part: bytes) -> tuple[str, str, dict[str, list[str]]]:
+    """``[group.]NAME;params`` → (group, NAME, params).  Cached: address books repeat a few
+    dozen distinct name parts; the returned dict is shared and must not be modified."""
     pieces = _split_unquoted(name_part, 0x3B)
     full = pieces[0].strip()
     group, _, name = full.rpartition(b".")
@@ -151,7 +160,7 @@ def _parse_prop(lineno: int, logical: bytes) -> _Prop:
             key, val = ("ENCODING", upper) if upper in _BARE_ENCODINGS else ("TYPE", key)
         values = [v.strip().strip('"') for v in _split_text_params(val)]
         params.setdefault(key.strip().upper(), []).extend(v for v in values if v)
-    return _Prop(lineno, _text(group), _text(name).upper(), params, value)
+    return _text(group), _text(name).upper(), params
 
 
 def _split_text_params(val: str) -> list[str]:
@@ -221,6 +230,8 @@ def _decode_value(prop: _Prop) -> str:
 
 def _unescape_components(value: str, version: str) -> list[str]:
     """Split a structured value on unescaped ``;`` and undo the escapes of the version."""
+    if "\\" not in value:
+        return value.split(";")
     parts: list[str] = []
     buf: list[str] = []
     modern = not version.startswith("2")

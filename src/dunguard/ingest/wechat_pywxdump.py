@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from dunguard.ingest.base import ParseContext, Record
-from dunguard.ingest.generic_csv import CsvRow, iter_csv, parse_time, sniff_header
+from dunguard.ingest.generic_csv import CsvRow, ParsedTime, iter_csv, parse_time, sniff_header
 from dunguard.records import Direction, EventKind, EventRecord
 
 __all__ = ["IMPORTER", "PyWxDumpCsvImporter", "clean_system_text", "split_quote"]
 
 _TAG = re.compile(r"<[^>]{1,200}>")
 _QUOTE = re.compile(r"\n*\[引用\]")
+_SENDER = {"1": Direction.OUT, "0": Direction.IN, "true": Direction.OUT, "false": Direction.IN}
 SYSTEM_TYPES = frozenset({"系统通知", "系统消息", "撤回消息"})
 
 
@@ -67,14 +68,21 @@ class PyWxDumpCsvImporter:
         return 0.0
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
+        times: dict[str, ParsedTime | None] = {}  # minute stamps repeat: parse each once
         for row in iter_csv(path, ctx):
-            record = self._row(row, ctx)
+            record = self._row(row, ctx, times)
             if record is not None:
                 yield record
 
-    def _row(self, row: CsvRow, ctx: ParseContext) -> EventRecord | None:
+    def _row(self, row: CsvRow, ctx: ParseContext, times: dict[str, ParsedTime | None]) -> EventRecord | None:
         raw_time = row.get("createtime")
-        when = parse_time(raw_time, ctx)
+        if raw_time in times:
+            when = times[raw_time]
+        else:
+            when = parse_time(raw_time, ctx)
+            if len(times) > 4096:
+                times.clear()
+            times[raw_time] = when
         if when is None:
             ctx.skip(row.locator, "ingest_b.skip.bad_time", value=raw_time[:60])
             return None
@@ -84,9 +92,7 @@ class PyWxDumpCsvImporter:
             msg, src = _unpack_content(row.values["content"])
         type_name = row.get("type_name").strip()
         sender = row.get("is_sender").strip()
-        direction = {"1": Direction.OUT, "0": Direction.IN, "true": Direction.OUT, "false": Direction.IN}.get(
-            sender.lower(), Direction.UNKNOWN
-        )
+        direction = _SENDER.get(sender.lower(), Direction.UNKNOWN)
         room = row.get("room_name").strip()
         talker = row.get("talker").strip()
         is_group = room.endswith("@chatroom")
