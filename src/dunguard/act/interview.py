@@ -108,7 +108,7 @@ def definition() -> Definition:
     for target, keys in d.needs.items():
         for key in keys:
             if d.question(key) is None:
-                raise FormatError("act.interview.bad_need", file=where, target=target, key=key)
+                raise FormatError("act.interview.bad_need", file=where, target=target, name=key)
     return d
 
 
@@ -254,6 +254,16 @@ def coerce(q: Question, value: Any, *, where: str = "") -> Any:
     raise UsageError("act.interview.bad_definition", file="interview.yaml", id=q.id)  # pragma: no cover
 
 
+class _AnswersLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date is our clear error, not PyYAML's."""
+
+
+_AnswersLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_answers_file(path: Path) -> dict[str, Any]:
     """Read a YAML answers file (``key: value``; ``lenders:`` a list of mappings)."""
     try:
@@ -264,7 +274,7 @@ def load_answers_file(path: Path) -> dict[str, Any]:
         raise FormatError("act.interview.bad_file", file=str(path), place=f"byte {exc.start}",
                           reason="not UTF-8") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_AnswersLoader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}" if mark is not None else "?"
@@ -279,7 +289,7 @@ def load_answers_file(path: Path) -> dict[str, Any]:
     for key, value in data.items():
         q = d.question(str(key))
         if q is None or str(key).startswith("lender."):
-            raise FormatError("act.interview.unknown_key", file=str(path), key=str(key))
+            raise FormatError("act.interview.unknown_key", file=str(path), name=str(key))
         out[str(key)] = coerce(q, value, where=f"{path.name}: ")
     return out
 
@@ -297,7 +307,7 @@ def save_answers(home: Home, case_id: str, answers: dict[str, Any], *, skipped: 
     for key, value in answers.items():
         q = d.question(key)
         if q is None or key.startswith("lender."):
-            raise UsageError("act.interview.unknown_key", file="-", key=key)
+            raise UsageError("act.interview.unknown_key", file="-", name=key)
         clean[key] = coerce(q, value)
     skip = sorted(set(skipped))
     if not clean and not skip:
