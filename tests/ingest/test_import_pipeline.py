@@ -264,3 +264,17 @@ def test_parallel_import_reports_errors_like_in_process(home: Home) -> None:
     assert f.status == "failed" and f.error is not None
     assert f.error["key"] == "ingest.xml.broken" and f.error["params"]["line"] == "136"
     assert counts(home, case.id) == before
+
+
+def test_import_on_sqlite_and_postgresql(any_home: Home, tmp_path: Path) -> None:
+    """The same import, idempotency and contact linking on both databases."""
+    case = create_case(any_home, "测试")
+    src = real("sms_backup_restore", "devadvance_sms_and_mms.xml")
+    first = import_paths(any_home, case.id, [src], salvage=True).files[0]
+    assert first.inserted == 49 and first.parsed == {"sms": 41, "mms": 8}
+    again = import_paths(any_home, case.id, [src], salvage=True).files[0]
+    assert again.inserted == 0 and again.duplicates == 49
+    total, views = list_events(any_home, case.id, kinds=["mms"], number="+15550000011")
+    assert total == 2
+    assert views[0].extra is not None and views[0].extra["attachments"][0]["bytes"] == 70
+    assert views[0].time_utc.isoformat() == "2024-07-16T20:29:24+00:00"
