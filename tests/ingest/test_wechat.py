@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dunguard.errors import FormatError
 from dunguard.ingest.base import ParseContext, detect
@@ -173,3 +177,40 @@ def test_salvage_keeps_rows_before_a_broken_field(tmp_path: Path) -> None:
     events = list(PYWXDUMP.parse(path, ctx))
     assert [e.text for e in events if isinstance(e, EventRecord)] == ["还钱"]
     assert ctx.salvaged_at is not None and ctx.salvaged_at["records"] == 1 and ctx.salvaged_at["line"] == 3
+
+
+def test_every_pywxdump_message_has_a_stable_source_id() -> None:
+    events, _ = _events(PYWXDUMP, _shared("weclone_pywxdump_export_test_person.csv"))
+    ids = [e.extra["source_msg_id"] for e in events]
+    assert len(set(ids)) == 96 and ids[0] == "wechat:7437267147299592543"
+
+
+_msg = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(["\n", ",", '"', "\r"]), max_size=60
+)
+
+
+@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.tuples(st.booleans(), _msg, st.integers(0, 59)), min_size=1, max_size=15),
+    bom=st.booleans(),
+)
+def test_generated_pywxdump_exports_round_trip(
+    tmp_path: Path, rows: list[tuple[bool, str, int]], bom: bool
+) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(
+        ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
+    )
+    for i, (sent, msg, minute) in enumerate(rows):
+        writer.writerow(
+            [i, 10**17 + i, "文本", int(sent), "wxid_x", "wxid_x", msg, "", f"2024/10/4 22:{minute:02d}"]
+        )
+    path = tmp_path / "gen.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8-sig" if bom else "utf-8", newline="")
+    events, ctx = _events(PYWXDUMP, path)
+    assert ctx.skipped_count == 0
+    assert [(e.direction is Direction.OUT, e.text or "", e.time_utc) for e in events] == [
+        (sent, msg, dt.datetime(2024, 10, 4, 22, minute, tzinfo=CST)) for sent, msg, minute in rows
+    ]

@@ -102,6 +102,10 @@ class PyWxDumpCsvImporter:
         for key in ("id", "msgsvrid"):
             if row.get(key):
                 extra[key] = row.get(key).strip()
+        if extra.get("msgsvrid"):
+            # WeChat's server-side message id: the same message in any later export has it.
+            # CreateTime has minute precision, so two equal texts in one minute differ only here.
+            extra["source_msg_id"] = "wechat:" + extra["msgsvrid"]
         if src.strip():
             extra["src"] = src.strip()[:1000]
         if talker:
