@@ -120,7 +120,6 @@ def run_demo(home: Home, *, out_dir: Path | None = None, say: Callable[[str], No
         result["import"] = _import(home, case.id, files, echo)
     result["loans"] = _loans(home, case.id, echo)
     result["analysis"] = _analyze(home, case.id, echo)
-    result["report"] = _report(home, case.id, out, echo)
 
     from dunguard.export import export_case
     from dunguard.verify import verify_case
@@ -132,7 +131,9 @@ def run_demo(home: Home, *, out_dir: Path | None = None, say: Callable[[str], No
     package = export_case(home, case.id, out / "示例证据包.zip")
     result["package"] = str(package.path)
     echo(f"⑥ 证据包已导出：{package.path}\n   任何人都可以用 python3 verify.py 示例证据包.zip 核验它。")
-    echo(f"\n下一步：dunguard case list　·　dunguard events {case.id[:8]}　·　dunguard ledger {case.id[:8]}")
+    result["report"] = _report(home, case.id, out, echo)  # last: it shows the final ledger head
+    echo(f"\n下一步：dunguard plan {case.id[:8]}　·　dunguard draft --list　·　dunguard events {case.id[:8]}"
+         f"　·　dunguard ledger {case.id[:8]}")
     return result
 
 
@@ -177,5 +178,5 @@ def _report(home: Home, case_id: str, out: Path, echo: Callable[[str], None]) ->
         return None
     path = out / "示例案件报告.html"
     write_report(home, case_id, path)
-    echo(f"   案件报告：{path}")
+    echo(f"⑦ 案件报告（图表、发现的问题、法律条文、行动计划）：{path}")
     return str(path)
