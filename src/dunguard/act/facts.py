@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from dunguard.analyze.rulebook import Rulebook, Statute, load
@@ -210,10 +210,13 @@ def load_facts(home: Home, case_id: str, *, rulebook: Rulebook | None = None,
             debtor_phone = s.scalar(select(Phone.raw).where(Phone.party_id == debtor.id).limit(1))
         kinds: Counter[str] = Counter()
         first = last = None
-        for kind, when in s.execute(select(Event.kind, Event.time_utc).where(Event.case_id == case_id)):
-            kinds[kind] += 1
-            first = when if first is None or when < first else first
-            last = when if last is None or when > last else last
+        for kind, n, lo, hi in s.execute(
+            select(Event.kind, func.count(), func.min(Event.time_utc), func.max(Event.time_utc))
+            .where(Event.case_id == case_id).group_by(Event.kind)
+        ):
+            kinds[kind] += int(n)
+            first = lo if first is None or (lo is not None and lo < first) else first
+            last = hi if last is None or (hi is not None and hi > last) else last
         findings_rows = list(s.scalars(
             select(Finding).where(Finding.case_id == case_id, Finding.stale.is_(False))
             .order_by(Finding.first_time, Finding.id)))
