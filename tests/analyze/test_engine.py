@@ -92,10 +92,10 @@ def test_finding_not_produced_again_is_stale_not_deleted(home: Home) -> None:
     case = make_case(home)
     add_events(home, case.id, [sms(utc(2026, 3, 2, 2), COLLECTOR, "随便什么内容")])
 
-    def flags(text: str, *, addressee: str | None, time: dt.datetime | None) -> list[TextHit]:
+    def flags(text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]:
         return [TextHit("insult", "T6", (0, 2))]
 
-    def silent(text: str, *, addressee: str | None, time: dt.datetime | None) -> list[TextHit]:
+    def silent(text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]:
         return []
 
     analyze_case(home, case.id, scanner=flags)
@@ -254,3 +254,31 @@ def test_same_results_on_postgresql(any_home: Home) -> None:
     second = analyze_case(any_home, case.id)
     assert first.findings == second.findings >= 2 and second.new == 0
     assert {f.rule_id for f in findings(any_home, case.id)} >= {"T5", "T1"}
+
+
+def test_a_failing_analysis_changes_nothing(home: Home) -> None:
+    case = make_case(home)
+    add_events(home, case.id, [sms(utc(2026, 3, 2, 2), COLLECTOR, THREAT)])
+
+    def broken(text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]:
+        raise RuntimeError("detector crashed")
+
+    with pytest.raises(RuntimeError):
+        analyze_case(home, case.id, scanner=broken)
+    assert findings(home, case.id) == []
+    with home.store.session() as s:
+        actions = [e.action for e in s.scalars(select(LedgerEntry).where(LedgerEntry.case_id == case.id))]
+    assert "analyze" not in actions
+
+
+def test_bursts_and_lender_details_in_the_summary(home: Home) -> None:
+    case = make_case(home)
+    events = [sms(utc(2026, 3, 2, 1), COLLECTOR, "【闪电借】您的借款1280元已逾期45天，请今日还款。")]
+    events += [call(utc(2026, 3, 2, 2, m), COLLECTOR) for m in range(0, 16, 2)]  # 8 calls: T3 too
+    add_events(home, case.id, events)
+    summary = analyze_case(home, case.id).as_dict()
+    (b,) = summary["bursts"]
+    assert b["name"] == "闪电借" and b["count"] == 8
+    (g,) = summary["groups"]
+    assert g["name"] == "闪电借" and g["max_days_overdue"] == 45 and g["amounts"] == ["1280元"]
+    assert g["numbers"] == ["17012345601"] and g["findings"] >= 1

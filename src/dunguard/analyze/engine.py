@@ -46,8 +46,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, Integer, cast, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from dunguard.analyze import attribution as attr_mod
 from dunguard.analyze.behaviour import Hit, Row
@@ -78,12 +79,14 @@ __all__ = [
     "analyze_case",
     "cite_compact",
     "display_number",
+    "epoch_seconds",
     "fingerprint",
     "render_summary",
 ]
 
 TEXT_KINDS = frozenset({"sms", "mms", "chat", "ocr", "diary"})
 MAX_REFS = 5000  # evidence refs stored per finding (``count`` always holds the full number)
+ATTRIBUTION_SAMPLE = 50  # collection texts per number read for 【签名】 / platform / template votes
 THIRD_PARTY_OWNER_ROLES = frozenset({"contact", "third_party", "family", "friend", "colleague", "employer"})
 DEBTOR_ROLES = frozenset({"debtor", "guarantor"})
 COLLECTOR_ROLES = frozenset({"lender", "collector"})
@@ -135,7 +138,7 @@ class TextHit:
 
 
 class TextScanner(Protocol):
-    def __call__(self, text: str, *, addressee: str | None, time: dt.datetime | None) -> list[TextHit]: ...
+    def __call__(self, text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]: ...
 
 
 def _field(obj: Any, name: str) -> Any:
@@ -149,7 +152,7 @@ def default_text_scanner() -> TextScanner | None:
     except ImportError:  # pragma: no cover - the text half ships with the package
         return None
 
-    def scan(text: str, *, addressee: str | None, time: dt.datetime | None) -> list[TextHit]:
+    def scan(text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]:
         result = scan_text(text, addressee=addressee, time=time)
         hits = []
         for f in _field(result, "findings") or ():
@@ -179,6 +182,7 @@ class AnalysisSummary:
     by_rule: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
     groups: list[dict[str, Any]] = field(default_factory=list)  # lender groups and their numbers
+    bursts: list[dict[str, Any]] = field(default_factory=list)  # largest bursts (see behaviour.burst)
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -196,6 +200,7 @@ class AnalysisSummary:
             "by_rule": dict(self.by_rule),
             "by_status": dict(self.by_status),
             "groups": list(self.groups),
+            "bursts": list(self.bursts),
             "seconds": round(self.seconds, 3),
         }
 
@@ -231,6 +236,7 @@ class _CaseFacts:
     party_lenders: dict[str, str]  # number key → lender / collector party name
     contact_evidence: set[int]  # evidence ids taken from a contact's phone
     number_kinds: dict[str, str | None]
+    attributions: dict[str, list[attr_mod.Attribution]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _key(raw: str | None, e164: str | None) -> str | None:
@@ -281,6 +287,13 @@ def _case_facts(session: Session, case_id: str) -> _CaseFacts:
     except ImportError:  # pragma: no cover - ingest ships with the package
         pass
     return _CaseFacts(zone, debtor, contacts, lenders, contact_ev, kinds)
+
+
+def epoch_seconds(session: Session) -> ColumnElement[int]:
+    """``events.time_utc`` as integer epoch seconds, computed by the database (no per-row parsing)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.strftime("%s", Event.time_utc), Integer)
+    return cast(func.floor(func.extract("epoch", Event.time_utc)), BigInteger)
 
 
 class _LocalClock:
@@ -355,9 +368,10 @@ def analyze_case(
         summary.events = len(rows)
         summary.scanned = scanned
         names = _assign_groups(rows, facts, lender_votes, templates)
-        summary.groups = _group_table(rows, names)
         drafts = _text_drafts(rows, text_hits, book)
         drafts += _behaviour_drafts(rows, book, facts, set(names))
+        summary.groups = _group_table(rows, names, facts.attributions, drafts)
+        summary.bursts = _bursts(rows, names)
         by_id = {r.id: r for r in rows}
         for d in drafts:
             _finish_draft(d, by_id, book, clock)
@@ -392,7 +406,7 @@ def _load_rows(
     """Stream the events into Rows; run the text scanner on incoming texts."""
     stmt = (
         select(
-            Event.id, Event.kind, Event.direction, Event.time_utc, Event.counterpart_e164, Event.counterpart_raw,
+            Event.id, Event.kind, Event.direction, epoch_seconds(session), Event.counterpart_e164, Event.counterpart_raw,
             Event.channel, Event.text, Event.duration_s, Event.call_status, Event.evidence_id, Event.number_kind,
         )
         .where(Event.case_id == case_id)
@@ -410,9 +424,12 @@ def _load_rows(
     contact_ev = facts.contact_evidence
     scanned = 0
     number_kinds = facts.number_kinds
-    for (ev_id, kind, direction, t_utc, e164, raw, channel, text, duration, status, evidence_id,
+    sampled: Counter[str] = Counter()
+    dates: dict[int, dt.date] = {}
+    details = facts.attributions
+    for (ev_id, kind, direction, ts, e164, raw, channel, text, duration, status, evidence_id,
          number_kind) in session.execute(stmt):
-        ts = int(t_utc.timestamp())
+        ts = int(ts)
         day, minute = clock.local(ts)
         number = e164 or (_key(raw, None) if raw and kind == "diary" else None)
         if number is not None:
@@ -435,21 +452,31 @@ def _load_rows(
             hits: list[TextHit] = []
             if scan is not None:
                 addressee = "contact" if row.from_contact_device else None
-                hits = scan(row.text, addressee=addressee, time=clock.datetime(ts))
+                on = dates.get(day)
+                if on is None:
+                    on = dates[day] = dt.date.fromordinal(day)
+                hits = scan(row.text, addressee=addressee, time=on)
                 scanned += 1
             if hits:
                 text_hits[ev_id] = hits
                 row.labels = tuple(sorted({h.label for h in hits}))
             if contact is None and (hits or _DEBT_CUE.search(row.text)) and kind != "diary":
                 collector = True
-                if number is not None:
+                if number is not None and sampled[number] < ATTRIBUTION_SAMPLE:
+                    sampled[number] += 1
                     a = attr_mod.extract(row.text)
                     if a.lender:
                         lender_votes[number][a.lender] += 1
+                    if a.amounts or a.days_overdue is not None or a.claimed_authority or a.platforms:
+                        details[number].append(a)
                     tk = attr_mod.template_key(row.text)
                     if tk is not None:
                         templates[tk].add(number)
         row.collector = collector and contact is None and not is_debtor
+        if row.text is not None and direction != "out" and kind != "diary" and contact is None and not (
+            channel or ""
+        ).startswith("notice"):
+            row.text = None  # scanned; later detectors only read debtor's, diary and contacts' texts
         rows.append(row)
     # a number is a collector everywhere once any of its events shows collection
     collectors = {r.number for r in rows if r.collector and r.number is not None}
@@ -481,10 +508,24 @@ def _assign_groups(
     for members in by_name.values():
         for other in members[1:]:
             uf.union(members[0], other)
+    # a shared template links numbers only when it does not join two differently named lenders
+    # (a generic threat copied by many collectors says nothing about who sent it)
+    named: dict[str, set[str]] = defaultdict(set)
+    for name, members in by_name.items():
+        named[uf.find(members[0])].add(name)
     for members_set in templates.values():
         members = sorted(m for m in members_set if m in numbers)
         for other in members[1:]:
-            uf.union(members[0], other)
+            ra, rb = uf.find(members[0]), uf.find(other)
+            if ra == rb:
+                continue
+            if named.get(ra) and named.get(rb) and not (named[ra] & named[rb]):
+                continue
+            uf.union(ra, rb)
+            root = uf.find(ra)
+            merged = named.pop(ra, set()) | named.pop(rb, set())
+            if merged:
+                named[root] = merged
     component_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for n in numbers:
         root = uf.find(n)
@@ -524,16 +565,48 @@ def _display_group(group: str) -> str:
     return t("engine.who.unknown")
 
 
-def _group_table(rows: list[Row], names: dict[str, str]) -> list[dict[str, Any]]:
+def _group_table(
+    rows: list[Row], names: dict[str, str], attributions: Mapping[str, list[attr_mod.Attribution]],
+    drafts: list[_Draft],
+) -> list[dict[str, Any]]:
+    """Who is behind the findings: one entry per lender group (numbers, amounts, days overdue)."""
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         if r.group is not None and r.number is not None:
             per[r.group][r.number] += 1
+    found: Counter[str] = Counter(d.group for d in drafts)
     out = []
-    for g, nums in sorted(per.items(), key=lambda kv: -sum(kv[1].values())):
-        out.append({"group": g, "name": names.get(g) or _display_group(g), "numbers": sorted(nums),
-                    "events": sum(nums.values())})
+    for g, nums in sorted(per.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        attrs = [a for n in nums for a in attributions.get(n, ())]
+        amounts: list[str] = []
+        for a in attrs:
+            for amount in a.amounts:
+                if amount not in amounts and len(amounts) < 5:
+                    amounts.append(amount)
+        days = [a.days_overdue for a in attrs if a.days_overdue is not None]
+        out.append({
+            "group": g,
+            "name": names.get(g) or _display_group(g),
+            "numbers": [display_number(n) for n in sorted(nums)],
+            "events": sum(nums.values()),
+            "findings": found.get(g, 0),
+            "platforms": sorted({p for a in attrs for p in a.platforms})[:5],
+            "claimed_authorities": sorted({a.claimed_authority for a in attrs if a.claimed_authority})[:5],
+            "amounts": amounts,
+            "max_days_overdue": max(days) if days else None,
+        })
     return out
+
+
+def _bursts(rows: list[Row], names: dict[str, str], top: int = 20) -> list[dict[str, Any]]:
+    """The largest bursts of contact (reported in the summary; findings only with a ``burst`` rule)."""
+    found = sorted(b_burst.find_bursts(rows), key=lambda b: (-len(b.event_ids), b.start))[:top]
+    return [
+        {"group": b.group, "name": names.get(b.group) or _display_group(b.group), "count": len(b.event_ids),
+         "start": dt.datetime.fromtimestamp(b.start, dt.UTC).isoformat(),
+         "end": dt.datetime.fromtimestamp(b.end, dt.UTC).isoformat(), "event_ids": list(b.event_ids[:50])}
+        for b in found
+    ]
 
 
 def _text_drafts(rows: list[Row], text_hits: dict[int, list[TextHit]], book: Rulebook) -> list[_Draft]:
@@ -602,7 +675,13 @@ def _finish_draft(d: _Draft, by_id: Mapping[int, Row], book: Rulebook, clock: _L
                 if sid not in basis:
                     basis.append(sid)
     d.basis = basis
-    d.refs.sort(key=lambda ref: (by_id[ref[0]].ts if ref[0] in by_id else 0, ref[0], ref[1] or (0, 0)))
+    def order(ref: tuple[int, tuple[int, int] | None]) -> tuple[int, int, tuple[int, int]]:
+        row = by_id.get(ref[0])
+        return (row.ts if row is not None else 0, ref[0], ref[1] or (0, 0))
+
+    keys = [order(r) for r in d.refs]
+    if any(keys[i] > keys[i + 1] for i in range(len(keys) - 1)):
+        d.refs = [r for _, r in sorted(zip(keys, d.refs, strict=True), key=lambda kr: kr[0])]
     del clock
 
 

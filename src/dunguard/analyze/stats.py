@@ -37,11 +37,11 @@ from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from dunguard.analyze.engine import display_number
+from dunguard.analyze.engine import display_number, epoch_seconds
 from dunguard.errors import NotFoundError
 from dunguard.home import Home
 from dunguard.models import Case, Event, Finding, Party, Phone
@@ -51,12 +51,6 @@ __all__ = ["BUCKET_SECONDS", "timeline"]
 BUCKET_SECONDS = 900
 NIGHT_START = 22 * 3600
 NIGHT_END = 8 * 3600
-
-
-def _epoch(session: Session) -> ColumnElement[int]:
-    if session.get_bind().dialect.name == "sqlite":
-        return cast(func.strftime("%s", Event.time_utc), Integer)
-    return cast(func.floor(func.extract("epoch", Event.time_utc)), BigInteger)
 
 
 def _iso(value: dt.datetime | None, zone: ZoneInfo) -> str | None:
@@ -83,7 +77,7 @@ def timeline(home: Home, case_id: str, *, top_numbers: int = 100) -> dict[str, A
         if c is None:
             raise NotFoundError("error.case.not_found", ref=case_id)
         zone = ZoneInfo(c.timezone or "Asia/Shanghai")
-        epoch = _epoch(s)
+        epoch = epoch_seconds(s)
         bucket = epoch.op("/")(BUCKET_SECONDS).label("bucket")  # integer division on both backends
         rows = s.execute(
             select(Event.kind, bucket, func.count())

@@ -67,6 +67,17 @@ def analyze_cmd(ctx: click.Context, case_ref: str, as_json: bool) -> None:
     for (label, sev), n in sorted(counts.items(), key=lambda kv: (order.get(kv[0][1], 9), -kv[1], kv[0][0])):
         table.add_row(label_name(label), _sev(sev), str(n))
     con.print(table)
+    groups = [g for g in summary.groups if g["findings"]]
+    if groups:
+        gt = Table(t("engine.cli.col.who"), t("engine.cli.col.numbers"), t("engine.cli.col.events"),
+                   t("engine.cli.col.count"), t("engine.cli.col.overdue"), t("engine.cli.col.amounts"),
+                   title=t("engine.cli.groups"))
+        for g in groups[:20]:
+            nums = g["numbers"]
+            shown = "、".join(nums[:3]) + (t("engine.cli.and_more", more=len(nums) - 3) if len(nums) > 3 else "")
+            gt.add_row(g["name"], shown, str(g["events"]), str(g["findings"]),
+                       "" if g["max_days_overdue"] is None else str(g["max_days_overdue"]), "、".join(g["amounts"][:3]))
+        con.print(gt)
     con.print(t("engine.cli.next", case=case.id[:8]))
 
 
