@@ -278,3 +278,20 @@ def test_iphone_heic_screenshot(tmp_path: Path, no_network: None) -> None:
     ]
     assert [e.direction.value for e in events] == ["in", "out"]
     assert _similar(events[0].text or "", "再不还钱就起诉你") >= 0.8
+
+
+def test_long_scrolling_capture_keeps_its_first_messages() -> None:
+    lines = [
+        _line("22:50", 17, 11, 74, 27),
+        _line("张经理", 313, 55, 409, 38),
+        _line("2024年10月4日11:42", 252, 144, 467, 28),
+        _line("第1条：今天必须还款，否则联", 130, 218, 535, 32),
+        _line("系你的家人", 128, 260, 282, 36),
+        _line("收到第1条", 454, 354, 593, 36),
+    ]
+    layout = analyse_chat(lines, 720, 5200)
+    assert layout.status_bar == [0] and layout.title == "张经理"
+    assert [(b.side, b.text) for b in layout.bubbles] == [
+        ("left", "第1条：今天必须还款，否则联系你的家人"),
+        ("right", "收到第1条"),
+    ]

@@ -55,7 +55,7 @@ class ScreenshotImporter:
     )
     quirks: tuple[str, ...] = (
         "the image is the evidence; OCR text is derived and may contain recognition errors",
-        "a status-bar clock is not a message time (top 5% of phone-shaped images is set aside)",
+        "a status-bar clock is not a message time (the top bar of phone-shaped images is set aside)",
         "times shown without a date need the capture day: file name first, else file mtime",
         "long scrolling screenshots are OCR'd in overlapping tiles",
         "without the OCR extra the image is still stored; the report says OCR was not run",

@@ -5,7 +5,8 @@ tested without running OCR.  The layout rules fit WeChat, QQ and the SMS apps of
 phones: the counterpart's bubbles hang on the left (incoming), the owner's on the right
 (outgoing), times and system notices ("对方撤回了一条消息") are centred between them.
 
-1. Lines in the status bar (top 5% of a phone-shaped image) are set aside.
+1. Lines in the status bar (the top 5% of a phone-shaped image, at most 10% of its width
+   for long scrolling captures) are set aside.
 2. Lines are grouped into blocks: vertically close and left-aligned (wrapped bubble text).
 3. A block centred with wide margins on both sides is a time (if it parses as one) or a
    notice; the first centred block near the top is the screen title.
@@ -189,10 +190,13 @@ def analyse_chat(lines: tuple[OcrLine, ...] | list[OcrLine], width: int, height:
     phone_shaped = height > 1.3 * width
     line_h = statistics.median(ln.height for ln in lines) or 1.0
     align_tol = 0.035 * width
+    # the screen's top bars scale with its width, not with a long (scrolling) capture's height
+    status_bottom = min(0.05 * height, 0.1 * width)
+    title_bottom = min(0.15 * height, 0.3 * width)
 
     blocks: list[_Block] = []
     for i, line in enumerate(lines):
-        if phone_shaped and line.bottom < 0.05 * height:
+        if phone_shaped and line.bottom < status_bottom:
             layout.status_bar.append(i)
             continue
         prev = blocks[-1] if blocks else None
@@ -226,7 +230,7 @@ def analyse_chat(lines: tuple[OcrLine, ...] | list[OcrLine], width: int, height:
             if shown is not None:
                 current = shown
                 layout.times.append({"text": text, "lines": b.lines})
-            elif layout.title is None and not layout.bubbles and not layout.times and b.top < 0.15 * height:
+            elif layout.title is None and not layout.bubbles and not layout.times and b.top < title_bottom:
                 layout.title = text
             else:
                 layout.notices.append({"text": text, "lines": b.lines})
