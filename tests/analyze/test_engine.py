@@ -282,3 +282,9 @@ def test_bursts_and_lender_details_in_the_summary(home: Home) -> None:
     (g,) = summary["groups"]
     assert g["name"] == "闪电借" and g["max_days_overdue"] == 45 and g["amounts"] == ["1280元"]
     assert g["numbers"] == ["17012345601"] and g["findings"] >= 1
+
+
+def test_summary_is_a_mapping_too(home: Home) -> None:
+    case = make_case(home)
+    summary = analyze_case(home, case.id)
+    assert dict(summary) == summary.as_dict() and summary["findings"] == 0

@@ -204,6 +204,13 @@ class AnalysisSummary:
             "seconds": round(self.seconds, 3),
         }
 
+    # mapping protocol: ``dict(summary)`` works like ``summary.as_dict()``
+    def keys(self) -> list[str]:
+        return list(self.as_dict())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.as_dict()[key]
+
 
 @dataclass
 class _Draft:
