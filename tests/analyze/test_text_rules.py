@@ -42,6 +42,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("in.slur", "他们不会骂人，都很客气。", None, False),
     ("in.sb", "SB，钱到底还不还", None, True),
     ("in.sb", "请用USB线连接电脑，还款凭证在U盘里。", None, False),
+    ("in.slur_collection", "欠款都还不起的穷鬼，电话也不接。", None, True),
+    ("in.slur_collection", "这个月又花超了，我真是个穷鬼，房租都交不起。", None, False),
     ("in.person", "欠钱不还，你这个无赖。", None, True),
     ("in.person", "这游戏画面太垃圾了，欠我的充值钱也不退。", None, False),
     ("in.doctored_image", "欠款再不还，你的照片就做成遗照发出去。", None, True),
@@ -130,6 +132,6 @@ def test_evasion_spellings() -> None:
 def test_model_free_suggestion_is_not_a_label() -> None:
     # a threat that lacks part of its context (here: nobody is addressed as 你/您) is only
     # suggested for a human to confirm
-    result = scan_text("逾期再不处理，明天就通知家属。")
+    result = scan_text("逾期再不处理，明天派人去单位。")
     assert result.labels == ()
-    assert [s.label for s in result.suggested] == ["threat_contacts"]
+    assert [s.label for s in result.suggested] == ["threat_visit"]

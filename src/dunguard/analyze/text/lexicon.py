@@ -47,6 +47,7 @@ class Entry:
     pattern: re.Pattern[str] | None
     patterns: tuple[re.Pattern[str], ...] = ()
     sentence_requires: re.Pattern[str] | None = None
+    sentence_excludes: re.Pattern[str] | None = None
     needs: tuple[str, ...] = ("debt",)
     unless: tuple[str, ...] = DEFAULT_UNLESS
     check: str | None = None
@@ -155,6 +156,7 @@ def build(jurisdiction: str = "cn") -> Lexicon:
                 keys=tuple(str(k) for k in raw.get("keys") or ()),
                 pattern=_compile(raw.get("pattern"), macros, where),
                 sentence_requires=_compile(raw.get("sentence_requires"), macros, where),
+                sentence_excludes=_compile(raw.get("sentence_excludes"), macros, where),
                 needs=tuple(raw.get("needs", ("debt",)) or ()),
                 unless=tuple(raw.get("unless", DEFAULT_UNLESS) or ()),
                 check=raw.get("check"), suggest=bool(raw.get("suggest", False)), rule=raw.get("rule"),

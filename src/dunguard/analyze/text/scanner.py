@@ -35,7 +35,7 @@ from dunguard.analyze.text.lexicon import FLAG, Entry, Lexicon, build
 from dunguard.analyze.text.normalize import Normalized
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_CLAUSE_END = re.compile(r"[，,。！？!?；;\n]")
+_LAST_CLAUSE = re.compile(r".*[，,]", re.S)
 _NEGATION = re.compile(
     r"(?:不会|不得|绝不|决不|从不|从未|未曾|禁止|请勿|切勿|不存在|并非|无需|不用|不再|不收取|承诺不|严禁|杜绝|"
     r"并没有|从没有|我们没有|我司没有|不涉及|不可能)"
@@ -43,6 +43,7 @@ _NEGATION = re.compile(
 _NOT_NEGATION = re.compile(r"不会(?:放过|善罢甘休|客气|手软|让你好过|轻易|再给)|不再(?:给你|提醒|通知你|宽限)")
 
 _VALUE = operator.itemgetter(1)
+_CUE_WINDOW = 24  # cue patterns are local: chars either side of the cue key they may use
 
 CHECKS: dict[str, Callable[[MessageContext], tuple[int, int] | None]] = {**third_party.CHECKS}
 
@@ -111,11 +112,12 @@ class MessageContext:
         return start, end
 
     def negated(self, start: int) -> bool:
-        lo = start
-        norm = self.norm
-        while lo > 0 and not _CLAUSE_END.match(norm[lo - 1]):
-            lo -= 1
-        before = norm[lo:start]
+        """A negation cue earlier in the same clause (comma-delimited) as ``start``."""
+        lo = self.sentence(start)[0]
+        before = self.norm[lo:start]
+        cut = _LAST_CLAUSE.search(before)
+        if cut is not None:
+            before = before[cut.end():]
         if before.endswith("不"):
             return True
         return any(not _NOT_NEGATION.match(before, m.start()) for m in _NEGATION.finditer(before))
@@ -196,6 +198,8 @@ class Scanner:
         s0, s1 = ctx.sentence(start)
         if entry.sentence_requires is not None and not entry.sentence_requires.search(ctx.norm, s0, s1):
             return None
+        if entry.sentence_excludes is not None and entry.sentence_excludes.search(ctx.norm, s0, s1):
+            return None
         if entry.pattern is None:
             return start, end
         cache_key = (entry.index, s0)
@@ -208,7 +212,7 @@ class Scanner:
                 return a, b
         for a, b in matches:
             if a < end and b > start:
-                return a, b
+                return min(a, start), max(b, end)
         return None
 
     def _evaluate(self, normed: Normalized, hits: list[tuple[int, str]], addressee: str | None,
@@ -231,6 +235,7 @@ class Scanner:
                         ctx.cues[entry.cue] = (start, end + 1)
                         continue
                     s0, s1 = ctx.sentence(start)
+                    s0, s1 = max(s0, start - _CUE_WINDOW), min(s1, end + 1 + _CUE_WINDOW)
                     for pat in entry.patterns:
                         for m in pat.finditer(norm, s0, s1):
                             if m.start() < end + 1 and m.end() > start:
@@ -251,9 +256,13 @@ class Scanner:
         def overlaps(label: str, span: tuple[int, int]) -> bool:
             return any(a < span[1] and span[0] < b for a, b in seen.get(label, ()))
 
+        found_in: set[tuple[str, int]] = set()  # (label, sentence start): one finding is enough
         for entry, start, end, key in label_hits:
             assert entry.label is not None
             if not entry.block.isdisjoint(cues):
+                continue
+            sentence_start = ctx.sentence(start)[0]
+            if (entry.label, sentence_start) in found_in:
                 continue
             span = self._match(entry, ctx, start, end)
             if span is None or overlaps(entry.label, span):
@@ -270,6 +279,7 @@ class Scanner:
                 continue
             rule = entry.rule or self.label_rule[entry.label]
             seen.setdefault(entry.label, []).append(span)
+            found_in.add((entry.label, sentence_start))
             findings.append(TextFinding(entry.label, rule, orig, key, entry.id, self._basis(rule, day)))
 
         for entry in self.lex.check_entries:
