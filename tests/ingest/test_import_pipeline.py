@@ -278,3 +278,17 @@ def test_import_on_sqlite_and_postgresql(any_home: Home, tmp_path: Path) -> None
     assert total == 2
     assert views[0].extra is not None and views[0].extra["attachments"][0]["bytes"] == 70
     assert views[0].time_utc.isoformat() == "2024-07-16T20:29:24+00:00"
+
+
+def test_file_added_as_plain_original_can_still_be_imported(home: Home) -> None:
+    from dunguard.evidence import add_files
+
+    case = create_case(home, "测试")
+    src = real("sms_backup_restore", "devadvance_sms_small.xml")
+    add_files(home, case.id, [src])
+    (f,) = import_paths(home, case.id, [src]).files
+    assert not f.new_original  # the vault already had it …
+    assert f.inserted == 12  # … but it had never been read
+    (g,) = import_paths(home, case.id, [src]).files
+    assert g.inserted == 0 and g.duplicates == 12
+    assert g.notes == [{"key": "ingest.report.already_imported"}]

@@ -63,7 +63,7 @@ from dunguard.ingest.base import (
     read_head,
 )
 from dunguard.ingest.models import NumberInfo
-from dunguard.models import Case, Event, Evidence, Party, Phone
+from dunguard.models import Case, Event, Evidence, LedgerEntry, Party, Phone
 from dunguard.phones import NumberKind, PhoneInfo, normalize
 from dunguard.records import ContactRecord, DerivedRecord, EventRecord
 
@@ -801,6 +801,35 @@ def _store_container(home: Home, case_id: str, item: _Item, actor: str) -> FileR
     return fr
 
 
+def _previous_import(session: Session, case_id: str, sha256: str) -> dict[str, Any] | None:
+    """Details of the last successful ``import`` of this original in the ledger, if any."""
+    details = session.scalar(
+        select(LedgerEntry.details)
+        .where(LedgerEntry.case_id == case_id, LedgerEntry.object_hash == sha256, LedgerEntry.action == "import")
+        .order_by(LedgerEntry.seq.desc())
+        .limit(1)
+    )
+    if details is None:
+        return None
+    try:
+        data = json.loads(details)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _report_from_previous(fr: FileReport, previous: dict[str, Any]) -> None:
+    parsed = previous.get("parsed") or {}
+    fr.parsed = {str(k): int(v) for k, v in parsed.items()}
+    fr.duplicates = sum(v for k, v in fr.parsed.items() if k not in ("contact", "derived"))
+    fr.contacts_known = int(parsed.get("contact", 0))
+    rng = previous.get("time_range") or [None, None]
+    fr.first_time, fr.last_time = rng[0], rng[1]
+    fr.salvaged = previous.get("salvaged")
+    fr.skipped_count = int(previous.get("skipped") or 0)
+    fr.notes = [{"key": "ingest.report.already_imported"}]
+
+
 def _import_one(
     home: Home,
     case_id: str,
@@ -843,6 +872,17 @@ def _import_one(
                     details={"companion_of": ev.sha256},
                 )
             fr.evidence_id, fr.sha256, fr.new_original = ev.id, ev.sha256, is_new
+            if not is_new and ev.format == importer.name:
+                previous = _previous_import(tx.session, case_id, ev.sha256)
+                if previous is not None:
+                    # the very same file was fully imported before: nothing can be new
+                    _report_from_previous(fr, previous)
+                    tx.log(
+                        "reimport",
+                        ev.sha256,
+                        {"evidence_id": ev.id, "format": importer.name, "inserted": 0, "parse_skipped": True},
+                    )
+                    return fr
             writer = RecordWriter(tx, ev, fr)
             try:
                 if parallel if parallel is not None else (size or 0) >= PARALLEL_MIN_BYTES:
@@ -861,8 +901,11 @@ def _import_one(
             ]
             fr.notes = ctx.notes
             fr.salvaged = ctx.salvaged_at
+            first_parse = is_new or ev.format is None
+            if ev.format is None:
+                ev.format = importer.name  # a plain original (``dunguard add``) now read as well
             tx.log(
-                "import" if is_new else "reimport",
+                "import" if first_parse else "reimport",
                 ev.sha256,
                 {
                     "evidence_id": ev.id,
