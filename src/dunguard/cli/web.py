@@ -59,7 +59,12 @@ def serve_cmd(ctx: click.Context, host: str, port: int, public: bool, password: 
         password=password if public else None,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         allowed_hosts=None if public else LOOPBACK_HOSTS,
+        warm_cache=True,
     )
+    from dunguard.cases import list_cases
+    from dunguard.web.stats import warm
+
+    warm(home, [c.id for c in list_cases(home)])
     shown = f"[{host}]" if ":" in host else host
     click.echo(t("web.serve.listening", url=f"http://{shown}:{port}/"))
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)

@@ -30,12 +30,14 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
     allowed_hosts: tuple[str, ...] | None = None,
     analyze_after_upload: bool = True,
+    warm_cache: bool = False,
 ) -> FastAPI:
     """Build the web app for ``home``.
 
     ``password`` turns on HTTP basic auth (``dunguard serve --public``); ``allowed_hosts``
     (the CLI passes the loopback names) refuses other ``Host`` headers, which stops DNS
-    rebinding attacks from reaching a server bound to 127.0.0.1.
+    rebinding attacks from reaching a server bound to 127.0.0.1.  ``warm_cache`` computes a
+    case's dashboard figures in a background thread after an upload (the server turns it on).
     """
     from dunguard.web.routes import ROUTERS
 
@@ -49,6 +51,7 @@ def create_app(
     app.state.home = home
     app.state.max_upload_bytes = max_upload_bytes
     app.state.analyze_after_upload = analyze_after_upload
+    app.state.warm_cache = warm_cache
     app.state.import_reports = {}
     static_dir = resources.files("dunguard.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")

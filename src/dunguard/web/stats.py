@@ -1,26 +1,27 @@
-"""Dashboard figures for a case: counts, daily volume, hour x weekday, top numbers.
+"""Dashboard figures for a case, cached under the case's ledger head.
 
-Computed with a few aggregate queries that read only the ``(case_id, time_utc)`` and
-``(case_id, counterpart_e164)`` indexes where possible, then cached in memory under the
-case's ledger head: every change to a case's events is a ledger entry, so a new entry
-invalidates the cache and an unchanged case is answered without touching the events.
+The figures come from the analysis subsystem (``dunguard.analyze.stats.timeline``: counts by
+kind, per-day volume, hour × weekday matrix, busiest numbers, third parties reached) plus
+each evidence file's time range.  Every change to a case's events is a ledger entry, so the
+cache key ``(database, case, ledger head)`` changes with the data; an unchanged case is
+answered from memory.  ``warm(home)`` fills the cache in a background thread (the server
+calls it at start-up and after an upload) so the first view is fast too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from dunguard.home import Home
-from dunguard.models import Case, Event, Evidence, LedgerEntry, Party
+from dunguard.models import Event, LedgerEntry
 
-TOP_NUMBERS = 10
 _CACHE_SIZE = 16
 
 
@@ -31,24 +32,20 @@ class CaseStats:
     by_kind: dict[str, int] = field(default_factory=dict)
     daily: list[tuple[dt.date, int]] = field(default_factory=list)
     heat: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])  # [weekday][hour]
-    top_numbers: list[tuple[str, str | None, int]] = field(default_factory=list)  # key, name, count
-    numbers: int = 0
-    lenders: list[str] = field(default_factory=list)
+    numbers: list[dict[str, Any]] = field(default_factory=list)  # busiest first (analyze.stats rows)
+    numbers_total: int = 0
+    third_parties: list[dict[str, Any]] = field(default_factory=list)
     evidence_ranges: dict[int, tuple[dt.datetime, dt.datetime, int]] = field(default_factory=dict)
-    first: dt.datetime | None = None
-    last: dt.datetime | None = None
-
-    @property
-    def heat_max(self) -> int:
-        return max((max(row) for row in self.heat), default=0)
-
-    @property
-    def daily_max(self) -> int:
-        return max((n for _, n in self.daily), default=0)
+    available: bool = True  # False when this version has no analysis statistics
 
 
 _lock = threading.Lock()
 _cache: OrderedDict[tuple[str, str, int], CaseStats] = OrderedDict()
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
 
 
 def ledger_head(home: Home, case_id: str) -> int:
@@ -66,107 +63,78 @@ def case_stats(home: Home, case_id: str) -> CaseStats:
             return hit
     stats = compute_stats(home, case_id)
     with _lock:
+        for old in [k for k in _cache if k[:2] == key[:2]]:
+            del _cache[old]
         _cache[key] = stats
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return stats
 
 
-def _hour_buckets(home: Home, case_id: str) -> list[tuple[dt.datetime, int]]:
-    """(UTC hour, events) for every hour that has events."""
-    with home.store.session() as s:
-        if home.store.is_sqlite:
-            rows = s.execute(
-                text(
-                    "SELECT substr(time_utc, 1, 13) AS h, count(*) FROM events "
-                    "WHERE case_id = :c GROUP BY h"
-                ),
-                {"c": case_id},
-            ).all()
-            out = []
-            for h, n in rows:
-                if h:
-                    out.append((dt.datetime.strptime(h, "%Y-%m-%d %H").replace(tzinfo=dt.UTC), int(n)))
-            return out
-        bucket = func.date_trunc("hour", Event.time_utc)
-        rows = s.execute(
-            select(bucket, func.count()).where(Event.case_id == case_id).group_by(bucket)
-        ).all()
-        return [(b.astimezone(dt.UTC) if b.tzinfo else b.replace(tzinfo=dt.UTC), int(n)) for b, n in rows]
+def warm(home: Home, case_ids: list[str]) -> threading.Thread:
+    """Compute (and cache) the figures of ``case_ids`` in a daemon thread."""
+
+    def run() -> None:
+        for cid in case_ids:
+            try:
+                case_stats(home, cid)
+            except Exception:  # a failed warm-up only means the first view computes it
+                continue
+
+    thread = threading.Thread(target=run, name="dunguard-web-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def _case_filter(home: Home, case_id: str) -> Any:
+    """``case_id = ?`` — on SQLite written so the planner scans the table sequentially.
+
+    Through the ``case_id`` index SQLite would fetch every row of a large case at random
+    (≈4× slower on a million events); a sequential scan reads each page once.
+    """
+    if home.store.is_sqlite:
+        return Event.case_id.concat("") == case_id
+    return Event.case_id == case_id
 
 
 def compute_stats(home: Home, case_id: str) -> CaseStats:
     stats = CaseStats(case_id)
+    try:
+        analyze_stats = importlib.import_module("dunguard.analyze.stats")
+    except ImportError:
+        analyze_stats = None
+    if analyze_stats is not None:
+        data = analyze_stats.timeline(home, case_id, top_numbers=10)
+        stats.total_events = int(data["total"])
+        stats.by_kind = {str(k): int(v) for k, v in data["kinds"].items()}
+        per_day = {dt.date.fromisoformat(row["date"]): int(row["total"]) for row in data["per_day"]}
+        if per_day:
+            day, end = min(per_day), max(per_day)
+            while day <= end:
+                stats.daily.append((day, per_day.get(day, 0)))
+                day += dt.timedelta(days=1)
+        stats.heat = [[int(n) for n in row] for row in data["hour_weekday"]]
+        stats.numbers = list(data["numbers"])
+        stats.numbers_total = int(data["numbers_total"])
+        stats.third_parties = list(data.get("third_parties") or [])
+    else:
+        stats.available = False
     with home.store.session() as s:
-        case = s.get(Case, case_id)
-        tz_name = case.timezone if case is not None and case.timezone else "Asia/Shanghai"
-        stats.by_kind = {
-            str(k): int(n)
-            for k, n in s.execute(
-                select(Event.kind, func.count()).where(Event.case_id == case_id).group_by(Event.kind)
-            ).all()
-        }
-        stats.total_events = sum(stats.by_kind.values())
-        count = func.count().label("n")
-        top = s.execute(
-            select(Event.counterpart_e164, count)
-            .where(Event.case_id == case_id, Event.counterpart_e164.is_not(None))
-            .group_by(Event.counterpart_e164)
-            .order_by(count.desc())
-            .limit(TOP_NUMBERS)
+        rows = s.execute(
+            select(Event.evidence_id, func.min(Event.time_utc), func.max(Event.time_utc), func.count())
+            .where(_case_filter(home, case_id), Event.evidence_id.is_not(None))
+            .group_by(Event.evidence_id)
         ).all()
-        stats.numbers = int(
-            s.scalar(
-                select(func.count(func.distinct(Event.counterpart_e164))).where(
-                    Event.case_id == case_id, Event.counterpart_e164.is_not(None)
-                )
-            )
-            or 0
-        )
-        names: dict[str, str | None] = {}
-        for number, _n in top:
-            if number is None:
-                continue
-            names[str(number)] = s.scalar(
-                select(Event.counterpart_name)
-                .where(Event.case_id == case_id, Event.counterpart_e164 == number,
-                       Event.counterpart_name.is_not(None))
-                .limit(1)
-            )
-        stats.top_numbers = [(str(num), names.get(str(num)), int(n)) for num, n in top]
-        stats.lenders = sorted(
-            {str(n) for n in s.scalars(select(Party.name).where(Party.case_id == case_id, Party.role == "lender"))
-             if n}
-        )
-        ev_ids = list(s.scalars(select(Evidence.id).where(Evidence.case_id == case_id)))
-        if ev_ids:
-            for eid, lo, hi, n in s.execute(
-                select(Event.evidence_id, func.min(Event.time_utc), func.max(Event.time_utc), func.count())
-                .where(Event.case_id == case_id, Event.evidence_id.is_not(None))
-                .group_by(Event.evidence_id)
-            ).all():
-                if eid is not None and lo is not None and hi is not None:
-                    stats.evidence_ranges[int(eid)] = (_aware(lo), _aware(hi), int(n))
-    zone = ZoneInfo(tz_name)
-    daily: dict[dt.date, int] = {}
-    for hour_utc, n in _hour_buckets(home, case_id):
-        loc = hour_utc.astimezone(zone)
-        daily[loc.date()] = daily.get(loc.date(), 0) + n
-        stats.heat[loc.weekday()][loc.hour] += n
-        if stats.first is None or hour_utc < stats.first:
-            stats.first = hour_utc
-        if stats.last is None or hour_utc > stats.last:
-            stats.last = hour_utc
-    if daily:
-        day, end = min(daily), max(daily)
-        while day <= end:
-            stats.daily.append((day, daily.get(day, 0)))
-            day += dt.timedelta(days=1)
+    for eid, lo, hi, n in rows:
+        if eid is not None and lo is not None and hi is not None:
+            stats.evidence_ranges[int(eid)] = (_aware(lo), _aware(hi), int(n))
+    if not stats.available:
+        stats.total_events = sum(n for _, _, n in stats.evidence_ranges.values())
     return stats
 
 
 def _aware(value: Any) -> dt.datetime:
-    if isinstance(value, str):  # SQLite aggregate over a TypeDecorator column returns text
+    if isinstance(value, str):  # SQLite aggregates over a TypeDecorator column come back as text
         value = dt.datetime.fromisoformat(value)
     assert isinstance(value, dt.datetime)
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -67,7 +67,8 @@ def interview_page(request: Request, case_id: str, key: str = "") -> HTMLRespons
         request, "interview.html", case=case, active="interview", available=True, q=question,
         current=current, lenders=lenders, lender_fields=d.lender_fields, remaining=len(pending),
         review=iv.review(home, case.id, current_lang()), lang_code=current_lang(),
-        selected=set(current) if isinstance(current, list) else {current},
+        selected={str(x) for x in current if not isinstance(x, dict)} if isinstance(current, list)
+        else {str(current)},
     )
 
 
@@ -112,10 +113,17 @@ async def interview_answer(request: Request, case_id: str) -> RedirectResponse:
 @router.get("/cases/{case_id}/plan", response_class=HTMLResponse)
 def plan_page(request: Request, case_id: str) -> HTMLResponse:
     case = load_case(request, case_id)
+    build = plan_builder()
+    steps = build(home_of(request), case.id, lang=current_lang()) if build else []
+    docs = _documents()
+    doc_names = {k.id: k.name(current_lang()) for k in docs.KINDS} if docs else {}
+    return render(request, "plan.html", case=case, active="plan", steps=steps, available=build is not None,
+                  doc_names=doc_names)
+
+
+def plan_builder() -> Any:
     plan_mod = optional_module("dunguard.act.plan")
-    build = getattr(plan_mod, "build_plan", None) if plan_mod else None
-    plan = build(home_of(request), case.id) if build else None
-    return render(request, "plan.html", case=case, active="plan", plan=plan, available=build is not None)
+    return getattr(plan_mod, "plan_for_case", None) if plan_mod else None
 
 
 # ----------------------------------------------------------------------------- documents
@@ -149,8 +157,20 @@ def document_preview(request: Request, case_id: str, kind_id: str) -> HTMLRespon
 
 
 def _pdf_writer() -> Any:
+    """PDF from the document's own HTML rendering (weasyprint, the ``pdf`` extra)."""
     docs = optional_module("dunguard.act.documents")
-    return getattr(docs, "write_pdf", None) if docs else None
+    if docs is None or optional_module("weasyprint") is None:
+        return None
+
+    def write(home: Any, case_id: str, kind_id: str, out: Path) -> None:
+        import weasyprint
+
+        facts = optional_module("dunguard.act.facts")
+        assert facts is not None
+        html = docs.compose(facts.load_facts(home, case_id), kind_id).render("html")
+        weasyprint.HTML(string=html).write_pdf(str(out))
+
+    return write
 
 
 @router.get("/cases/{case_id}/documents/{kind_id}/download/{fmt}")

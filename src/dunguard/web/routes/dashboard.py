@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 import dunguard.web.charts as charts
-from dunguard.models import Evidence, Finding
+from dunguard.models import Evidence, Finding, Party
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module
 from dunguard.web.stats import case_stats
@@ -40,11 +40,14 @@ def findings_summary(request: Request, case_id: str) -> dict[str, Any]:
 
 def next_step(request: Request, case_id: str) -> Any:
     """The action plan's next step, when the act subsystem offers one."""
+    from dunguard.i18n import current_lang
+
     plan = optional_module("dunguard.act.plan")
-    fn = getattr(plan, "next_step", None) if plan else None
+    fn = getattr(plan, "plan_for_case", None) if plan else None
     if fn is None:
         return None
-    return fn(home_of(request), case_id)
+    steps = fn(home_of(request), case_id, lang=current_lang())
+    return steps[0] if steps else None
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -62,7 +65,25 @@ def dashboard(request: Request, case_id: str) -> HTMLResponse:
         daily_svg=charts.daily_bars(stats.daily),
         heat_svg=charts.heat_map(stats.heat),
         next_step=next_step(request, case.id),
+        lenders=lenders(request, case.id),
     )
+
+
+def lenders(request: Request, case_id: str) -> list[tuple[str, int]]:
+    """Lenders and collectors: those the analysis attributed findings to, then those recorded."""
+    with home_of(request).store.session() as s:
+        attributed = s.execute(
+            select(Finding.attribution, func.count())
+            .where(Finding.case_id == case_id, Finding.stale.is_(False), Finding.status != "dismissed",
+                   Finding.attribution.is_not(None))
+            .group_by(Finding.attribution)
+            .order_by(func.count().desc())
+        ).all()
+        recorded = list(s.scalars(select(Party.name).where(Party.case_id == case_id, Party.role == "lender")))
+    out = [(str(name), int(n)) for name, n in attributed if name]
+    seen = {name for name, _ in out}
+    out += [(str(name), 0) for name in recorded if name and name not in seen]
+    return out
 
 
 def label_names() -> dict[str, str]:

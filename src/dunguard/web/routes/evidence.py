@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from dunguard.errors import NotFoundError, UsageError
 from dunguard.i18n import t
 from dunguard.models import Derived, Evidence
+from dunguard.web import stats
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module, see_other
 from dunguard.web.stats import case_stats
@@ -109,6 +110,8 @@ async def evidence_upload(request: Request, case_id: str) -> RedirectResponse:
         shutil.rmtree(staging, ignore_errors=True)
         for up in uploads:
             await up.close()
+    if request.app.state.warm_cache:
+        stats.warm(home, [case.id])
     report_id = uuid.uuid4().hex
     reports: dict[str, Any] = request.app.state.import_reports
     reports[report_id] = {"case_id": case.id, **report}
