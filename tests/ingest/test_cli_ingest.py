@@ -68,3 +68,14 @@ def test_events_table_in_chinese_and_bad_arguments(home: Home) -> None:
     assert bad_kind.code != 0 and "fax" in bad_kind.stderr
     bad_tz = run_cli(["import", case.id, str(real("devadvance_sample_small.xml")), "--tz", "Mars/Base"], home=home)
     assert bad_tz.code != 0 and "Mars/Base" in bad_tz.stderr
+
+
+def test_formats_lists_every_importer_with_its_declaration(home: Home) -> None:
+    res = run_cli(["formats", "--json"], home=home)
+    assert res.code == 0
+    names = {f["name"]: f for f in res.json()}
+    for name in ("sms_backup_restore", "android_mmssms", "android_calllog", "android_contacts",
+                 "ios_sms", "ios_callhistory", "ios_addressbook"):
+        assert names[name]["reads"] and names[name]["samples"] and names[name]["quirks"]
+    table = run_cli(["formats"], home=home)
+    assert table.code == 0 and "可导入的证据格式" in table.stdout

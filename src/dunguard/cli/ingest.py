@@ -174,6 +174,32 @@ def events_cmd(ctx: click.Context, case_ref: str, kinds: tuple[str, ...], number
     out.print(table)
 
 
+@click.command("formats")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON (for scripts).")
+def formats_cmd(as_json: bool) -> None:
+    """列出可以导入的证据格式（每种格式读什么、在哪些真实样本上验证过、已知的坑）."""
+    from dunguard.ingest import registry
+
+    items: list[dict[str, Any]] = [
+        {
+            "name": imp.name,
+            "description": imp.description,
+            "reads": imp.reads,
+            "samples": list(imp.samples),
+            "quirks": list(imp.quirks),
+        }
+        for imp in registry()
+    ]
+    if as_json:
+        print_json(items)
+        return
+    table = Table(t("ingest.formats.name"), t("ingest.formats.reads"), title=t("ingest.formats.title"))
+    for item in items:
+        table.add_row(str(item["name"]), f"{item['description']}\n{item['reads']}")
+    _console().print(table)
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(import_cmd)
     cli.add_command(events_cmd)
+    cli.add_command(formats_cmd)
