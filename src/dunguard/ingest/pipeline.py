@@ -237,6 +237,14 @@ class _RowBuilder:
         self._number_cache: dict[str, tuple[str | None, str]] = {}
         self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
+    def _json(self, extra: dict[str, Any]) -> str:
+        if len(extra) == 1:
+            # fast path for the most common extra, {"date_sent_ms": 1714521599000}
+            ((k, v),) = extra.items()
+            if type(v) is int and k.isidentifier():
+                return f'{{"{k}":{v}}}'
+        return self._dumps(extra)
+
     def take(self) -> list[tuple[Any, ...]]:
         rows, self.rows = self.rows, []
         return rows
@@ -310,7 +318,7 @@ class _RowBuilder:
                 status.value if status is not None else None,
                 rec.locator[:200],
                 thread[:400] if thread is not None else None,
-                (self._dumps(extra) if sqlite else extra) if extra else None,
+                (self._json(extra) if sqlite else extra) if extra else None,
                 dedup_key(kind_v, time_us, direction, key or raw or "", text, duration),
             )
         )

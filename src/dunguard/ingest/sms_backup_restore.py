@@ -275,7 +275,8 @@ class SmsBackupRestoreImporter:
                 ctx.skip(locator, "ingest.skip.draft")
                 return None
             direction = Direction.UNKNOWN
-        extra: dict[str, Any] = {"box": _SMS_BOX.get(typ or "", typ)}
+        # the box is only worth keeping when the direction does not already say it
+        extra: dict[str, Any] = {} if typ in ("1", "2") else {"box": _SMS_BOX.get(typ or "", typ)}
         sent = _ms(get("date_sent"))
         if sent:
             extra["date_sent_ms"] = sent
