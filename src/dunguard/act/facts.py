@@ -220,9 +220,11 @@ def load_facts(home: Home, case_id: str, *, rulebook: Rulebook | None = None,
         findings_rows = list(s.scalars(
             select(Finding).where(Finding.case_id == case_id, Finding.stale.is_(False))
             .order_by(Finding.first_time, Finding.id)))
-        ref_ids = {int(r["event_id"]) for f in findings_rows for r in (f.evidence_refs or [])
-                   if isinstance(r, dict) and r.get("event_id") is not None}
-        events = {e.id: e for e in s.scalars(select(Event).where(Event.id.in_(ref_ids)))} if ref_ids else {}
+        refs: list[dict[int, list[tuple[int, int]]]] = [_spans(f) for f in findings_rows]
+        ref_ids = {eid for spans in refs for eid in spans}
+        light = _light_events(s, ref_ids)  # id -> (direction, raw, e164, evidence_id)
+        wanted = {eid for spans in refs for eid in list(spans)[:max_excerpts]}
+        full = _full_events(s, wanted)
         contacts = _contacts(s, case_id)
         by_number = {num: name for name, nums in contacts for num in nums}
         contact_numbers: set[str | None] = {*by_number, debtor_phone}
@@ -230,38 +232,35 @@ def load_facts(home: Home, case_id: str, *, rulebook: Rulebook | None = None,
         purposes: dict[int, list[str]] = {}
         numbers: dict[str, set[int]] = {}
         reached: dict[str, str] = {}
-        for f in findings_rows:
+        for f, spans_by_event in zip(findings_rows, refs, strict=True):
             excerpts: list[Excerpt] = []
-            spans_by_event: dict[int, list[tuple[int, int]]] = {}
-            for r in f.evidence_refs or []:
-                if not isinstance(r, dict) or r.get("event_id") is None:
-                    continue
-                span = r.get("span")
-                lst = spans_by_event.setdefault(int(r["event_id"]), [])
-                if isinstance(span, list | tuple) and len(span) == 2:
-                    lst.append((int(span[0]), int(span[1])))
+            active = f.status != "dismissed"
+            third = active and _is_third_party(f)
             for eid, spans in spans_by_event.items():
-                ev = events.get(eid)
-                if ev is None:
+                row = light.get(eid)
+                if row is None:
                     continue
-                num = ev.counterpart_raw or ev.counterpart_e164 or ""
-                is_contact = bool({ev.counterpart_raw, ev.counterpart_e164} & contact_numbers)
-                if f.status != "dismissed" and ev.direction == "in" and num and not is_contact:
+                direction, raw, e164, _evidence_id = row
+                num = raw or e164 or ""
+                if active and direction == "in" and num and raw not in contact_numbers \
+                        and e164 not in contact_numbers:
                     numbers.setdefault(num, set()).add(eid)
-                if len(excerpts) < max_excerpts:
+                ev = full.get(eid)
+                if ev is not None and len(excerpts) < max_excerpts:
                     excerpts.append(Excerpt(eid, local(ev.time_utc, tz), ev.kind, ev.direction, num,
                                             ev.counterpart_name, ev.text or "", spans, ev.evidence_id,
                                             ev.locator))
-                key = ev.counterpart_e164 or num
-                if f.status != "dismissed" and _is_third_party(f) and key in by_number:
-                    reached[key] = by_number[key]
+                if third:
+                    key = e164 or num
+                    if key in by_number:
+                        reached[key] = by_number[key]
             rule = book.rules.get(f.rule_id)
             title = rule.title.get("zh", f.rule_id) if rule else f.rule_id
-            if f.status != "dismissed":
+            if active:
                 for eid in spans_by_event:
-                    ev = events.get(eid)
-                    if ev is not None and ev.evidence_id is not None:
-                        lst2 = purposes.setdefault(ev.evidence_id, [])
+                    row = light.get(eid)
+                    if row is not None and row[3] is not None:
+                        lst2 = purposes.setdefault(row[3], [])
                         if title not in lst2:
                             lst2.append(title)
             label = book.labels.get(f.label) if f.label else None
@@ -332,6 +331,42 @@ def group_findings(views: list[FindingView]) -> list[FindingView]:
             excerpts=sorted(excerpts.values(), key=lambda e: e.when),
         ))
     out.sort(key=lambda v: (SEVERITY_ORDER.get(v.severity, 3), v.first or dt.datetime.max.replace(tzinfo=dt.UTC)))
+    return out
+
+
+_CHUNK = 5000  # ids per IN (...) list: far below SQLite's bound-parameter limit
+
+
+def _spans(f: Finding) -> dict[int, list[tuple[int, int]]]:
+    """event id -> highlighted spans, in the finding's reference order."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for r in f.evidence_refs or []:
+        if not isinstance(r, dict) or r.get("event_id") is None:
+            continue
+        lst = out.setdefault(int(r["event_id"]), [])
+        span = r.get("span")
+        if isinstance(span, list | tuple) and len(span) == 2:
+            lst.append((int(span[0]), int(span[1])))
+    return out
+
+
+def _light_events(s: Session, ids: set[int]) -> dict[int, tuple[str, str | None, str | None, int | None]]:
+    out: dict[int, tuple[str, str | None, str | None, int | None]] = {}
+    todo = sorted(ids)
+    for i in range(0, len(todo), _CHUNK):
+        for eid, direction, raw, e164, evidence_id in s.execute(
+            select(Event.id, Event.direction, Event.counterpart_raw, Event.counterpart_e164, Event.evidence_id)
+            .where(Event.id.in_(todo[i:i + _CHUNK]))
+        ):
+            out[eid] = (direction, raw, e164, evidence_id)
+    return out
+
+
+def _full_events(s: Session, ids: set[int]) -> dict[int, Event]:
+    out: dict[int, Event] = {}
+    todo = sorted(ids)
+    for i in range(0, len(todo), _CHUNK):
+        out.update((e.id, e) for e in s.scalars(select(Event).where(Event.id.in_(todo[i:i + _CHUNK]))))
     return out
 
 
