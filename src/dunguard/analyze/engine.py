@@ -37,6 +37,7 @@ industry standards / self-regulation (strength S) as "行业标准/自律规范�
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import re
 import time
@@ -217,7 +218,8 @@ class _Draft:
     rule_id: str
     label: str
     group: str
-    refs: list[tuple[int, tuple[int, int] | None]] = field(default_factory=list)
+    refs: list[tuple[int, tuple[int, int] | None]] = field(default_factory=list)  # text: (event, span)
+    ids: list[int] = field(default_factory=list)  # behaviour: events (no span)
     facts: dict[str, Any] = field(default_factory=dict)
     severity: str = "medium"
     confidence: float = 1.0
@@ -325,8 +327,6 @@ class _LocalClock:
         days, secs = divmod(lt, 86400)
         return days + 719163, secs // 60  # 719163 = date(1970, 1, 1).toordinal()
 
-    def datetime(self, ts: int) -> dt.datetime:
-        return dt.datetime.fromtimestamp(ts, dt.UTC).astimezone(self.zone)
 
 
 class _UnionFind:
@@ -364,6 +364,23 @@ def analyze_case(
 ) -> AnalysisSummary:
     """Analyse the whole case and store its findings (one transaction); see the module doc."""
     started = time.perf_counter()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # a million small acyclic objects: cyclic GC passes would dominate the run time
+    try:
+        return _analyze(home, case_id, actor, scanner, rulebook, started)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _analyze(
+    home: Home,
+    case_id: str,
+    actor: str,
+    scanner: TextScanner | None,
+    rulebook: Rulebook | None,
+    started: float,
+) -> AnalysisSummary:
     book = rulebook or load_rulebook("cn")
     scan = scanner or default_text_scanner()
     summary = AnalysisSummary(case_id=case_id, text_detector=scan is not None)
@@ -379,9 +396,10 @@ def analyze_case(
         drafts += _behaviour_drafts(rows, book, facts, set(names))
         summary.groups = _group_table(rows, names, facts.attributions, drafts)
         summary.bursts = _bursts(rows, names)
-        by_id = {r.id: r for r in rows}
+        index = {r.id: k for k, r in enumerate(rows)}
         for d in drafts:
-            _finish_draft(d, by_id, book, clock)
+            _finish_draft(d, index, rows, book)
+        del index
         display = {g: names.get(g) or _display_group(g) for g in {d.group for d in drafts}}
         _store(session, case_id, drafts, display, summary)
         tx.log(
@@ -418,7 +436,6 @@ def _load_rows(
         )
         .where(Event.case_id == case_id)
         .order_by(Event.time_utc, Event.id)
-        .execution_options(yield_per=20_000)
     )
     rows: list[Row] = []
     text_hits: dict[int, list[TextHit]] = {}
@@ -434,10 +451,17 @@ def _load_rows(
     sampled: Counter[str] = Counter()
     dates: dict[int, dt.date] = {}
     details = facts.attributions
+    shared: dict[Any, Any] = {}  # one object per distinct kind / direction / status / day / minute
     for (ev_id, kind, direction, ts, e164, raw, channel, text, duration, status, evidence_id,
-         number_kind) in session.execute(stmt):
+         number_kind) in session.connection().execution_options(yield_per=20_000).execute(stmt):
         ts = int(ts)
         day, minute = clock.local(ts)
+        day = shared.setdefault(day, day)
+        minute = shared.setdefault(minute, minute)
+        kind = shared.setdefault(kind, kind)
+        direction = shared.setdefault(direction, direction)
+        status = shared.setdefault(status, status)
+        channel = shared.setdefault(channel, channel)
         number = e164 or (_key(raw, None) if raw and kind == "diary" else None)
         if number is not None:
             number = interned.setdefault(number, number)
@@ -658,22 +682,36 @@ def _behaviour_drafts(rows: list[Row], book: Rulebook, facts: _CaseFacts, named:
     for h in hits:
         d = _Draft(h.rule_id, h.label, h.group, facts=dict(h.facts),
                    severity=h.severity or SEVERITY.get(h.label, "medium"))
-        d.refs = [(i, None) for i in h.event_ids]
+        d.ids = h.event_ids
         d.count = int(h.facts.get("count", len(set(h.event_ids))))
         drafts.append(d)
     return drafts
 
 
-def _finish_draft(d: _Draft, by_id: Mapping[int, Row], book: Rulebook, clock: _LocalClock) -> None:
-    """Times, basis (statute versions in force on each event's local date), capped refs."""
-    rows = [by_id[i] for i, _ in d.refs if i in by_id]
-    if rows:
-        d.first_ts = min(r.ts for r in rows)
-        d.last_ts = max(r.ts for r in rows)
+def _finish_draft(d: _Draft, index: Mapping[int, int], rows: list[Row], book: Rulebook) -> None:
+    """Order the evidence by time; first/last time; basis with the statute versions in force
+    on each event's local date.  ``index`` maps event id → position in ``rows`` (time order)."""
+    if d.refs:
+        keyed = [(index.get(i, -1), i, span) for i, span in d.refs]
+        if any(keyed[j][0] > keyed[j + 1][0] for j in range(len(keyed) - 1)):
+            keyed.sort(key=lambda k: (k[0], k[1], k[2] or (0, 0)))
+        d.refs = [(i, span) for _, i, span in keyed]
+        positions = [k for k, _, _ in keyed if k >= 0]
+    else:
+        positions = [index.get(i, -1) for i in d.ids]
+        if any(positions[j] > positions[j + 1] for j in range(len(positions) - 1)):
+            pairs = sorted(zip(positions, d.ids, strict=True))
+            d.ids = [i for _, i in pairs]
+            positions = [p for p, _ in pairs]
+        positions = [p for p in positions if p >= 0]
+    day_set = {rows[p].day for p in positions}
+    if positions:
+        d.first_ts = rows[positions[0]].ts
+        d.last_ts = rows[positions[-1]].ts
         if "first_day" not in d.facts:
-            d.facts["first_day"] = dt.date.fromordinal(min(r.day for r in rows)).isoformat()
-            d.facts["last_day"] = dt.date.fromordinal(max(r.day for r in rows)).isoformat()
-    days: list[int | None] = [*sorted({r.day for r in rows})] or [None]
+            d.facts["first_day"] = dt.date.fromordinal(min(day_set)).isoformat()
+            d.facts["last_day"] = dt.date.fromordinal(max(day_set)).isoformat()
+    days: list[int | None] = [*sorted(day_set)] or [None]
     basis: list[str] = []
     if d.rule_id in book.rules:
         for day in days:
@@ -682,23 +720,12 @@ def _finish_draft(d: _Draft, by_id: Mapping[int, Row], book: Rulebook, clock: _L
                 if sid not in basis:
                     basis.append(sid)
     d.basis = basis
-    def order(ref: tuple[int, tuple[int, int] | None]) -> tuple[int, int, tuple[int, int]]:
-        row = by_id.get(ref[0])
-        return (row.ts if row is not None else 0, ref[0], ref[1] or (0, 0))
-
-    keys = [order(r) for r in d.refs]
-    if any(keys[i] > keys[i + 1] for i in range(len(keys) - 1)):
-        d.refs = [r for _, r in sorted(zip(keys, d.refs, strict=True), key=lambda kr: kr[0])]
-    del clock
 
 
-def _refs_json(refs: Iterable[tuple[int, tuple[int, int] | None]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for ev_id, span in refs:
-        if len(out) >= MAX_REFS:
-            break
-        out.append({"event_id": ev_id, "span": list(span) if span is not None else None})
-    return out
+def _refs_json(d: _Draft) -> list[dict[str, Any]]:
+    if d.refs:
+        return [{"event_id": i, "span": list(span) if span is not None else None} for i, span in d.refs[:MAX_REFS]]
+    return [{"event_id": i, "span": None} for i in d.ids[:MAX_REFS]]
 
 
 def cite_compact(statutes: Iterable[Statute], lang: str | None = None, max_laws: int = 3) -> str:
@@ -776,7 +803,7 @@ def _store(session: Session, case_id: str, drafts: list[_Draft], display: dict[s
             "count": d.count,
             "attribution": who[:200],
             "basis": d.basis,
-            "evidence_refs": _refs_json(d.refs),
+            "evidence_refs": _refs_json(d),
             "stale": False,
         }
         row = existing.get(fp)
@@ -812,7 +839,7 @@ def _store(session: Session, case_id: str, drafts: list[_Draft], display: dict[s
 
 def _inherit(row: Finding, d: _Draft, pool: list[Finding]) -> None:
     """A new finding replacing a stale one (same rule and label, shared events) keeps its status."""
-    mine = {i for i, _ in d.refs}
+    mine = {i for i, _ in d.refs} if d.refs else set(d.ids[:MAX_REFS])
     best: Finding | None = None
     best_overlap = 0
     for old in pool:
