@@ -83,6 +83,11 @@ def import_cmd(ctx: click.Context, case_ref: str, paths: tuple[Path, ...], salva
         ctx.exit(1)
 
 
+def _short(name: str) -> str:
+    """'/a/b/backup.zip!x/y/AddressBook.sqlitedb' → 'backup.zip!AddressBook.sqlitedb'."""
+    return "!".join(Path(part).name or part for part in name.split("!"))
+
+
 def _print_report(report: Any) -> None:
     out = _console()
     table = Table(t("ingest.report.file"), t("ingest.report.format"), t("ingest.report.status"),
@@ -94,7 +99,7 @@ def _print_report(report: Any) -> None:
             rng = f"{f.first_time[:10]} ~ {f.last_time[:10]}"
         parsed = ", ".join(f"{t('ingest.kind.' + k)} {n}" for k, n in sorted(f.parsed.items()))
         table.add_row(
-            f.name,
+            _short(f.name),
             f.format or "",
             t("ingest.report.status." + f.status) + (f"\n{parsed}" if parsed else ""),
             str(f.inserted),
