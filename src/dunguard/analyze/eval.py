@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     from dunguard.analyze.rulebook import load
 
     labels = list(load().labels)
-    files = args.files or [DATA_DIR / "devset.jsonl", DATA_DIR / "heldout.jsonl"]
+    files = args.files or [DATA_DIR / name for name in ("devset.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl")]
     out = sys.stdout
     for path in files:
         if not path.is_file():

@@ -48,6 +48,7 @@ class Entry:
     patterns: tuple[re.Pattern[str], ...] = ()
     sentence_requires: re.Pattern[str] | None = None
     sentence_excludes: re.Pattern[str] | None = None
+    message_requires: re.Pattern[str] | None = None
     needs: tuple[str, ...] = ("debt",)
     unless: tuple[str, ...] = DEFAULT_UNLESS
     check: str | None = None
@@ -157,6 +158,7 @@ def build(jurisdiction: str = "cn") -> Lexicon:
                 pattern=_compile(raw.get("pattern"), macros, where),
                 sentence_requires=_compile(raw.get("sentence_requires"), macros, where),
                 sentence_excludes=_compile(raw.get("sentence_excludes"), macros, where),
+                message_requires=_compile(raw.get("message_requires"), macros, where),
                 needs=tuple(raw.get("needs", ("debt",)) or ()),
                 unless=tuple(raw.get("unless", DEFAULT_UNLESS) or ()),
                 check=raw.get("check"), suggest=bool(raw.get("suggest", False)), rule=raw.get("rule"),

@@ -200,6 +200,8 @@ class Scanner:
             return None
         if entry.sentence_excludes is not None and entry.sentence_excludes.search(ctx.norm, s0, s1):
             return None
+        if entry.message_requires is not None and not entry.message_requires.search(ctx.norm):
+            return None
         if entry.pattern is None:
             return start, end
         cache_key = (entry.index, s0)
