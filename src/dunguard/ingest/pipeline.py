@@ -26,6 +26,7 @@ batches; nothing holds the whole file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib
@@ -370,15 +371,23 @@ def _parse_worker(
                 ctx.salvaged_at,
             )
         )
+    except (BrokenPipeError, ConnectionError):
+        pass  # the importing process stopped listening (it failed or was interrupted)
     except DunGuardError as exc:
-        conn.send(("error", type(exc).__module__, type(exc).__qualname__, exc.key, exc.params))
+        _send_quietly(conn, ("error", type(exc).__module__, type(exc).__qualname__, exc.key, exc.params))
     except sqlite3.DatabaseError as exc:
         params = {"file": ctx_kwargs.get("display_name", path), "place": "", "detail": str(exc)}
-        conn.send(("error", "dunguard.errors", "FormatError", "ingest.db.corrupt", params))
+        _send_quietly(conn, ("error", "dunguard.errors", "FormatError", "ingest.db.corrupt", params))
     except BaseException:
-        conn.send(("crash", traceback.format_exc()))
+        _send_quietly(conn, ("crash", traceback.format_exc()))
     finally:
-        conn.close()
+        with contextlib.suppress(OSError):
+            conn.close()
+
+
+def _send_quietly(conn: Any, msg: tuple[Any, ...]) -> None:
+    with contextlib.suppress(OSError):
+        conn.send(msg)
 
 
 class RecordWriter:
