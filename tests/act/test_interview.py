@@ -160,3 +160,15 @@ def test_any_typed_text_is_accepted_or_refused_cleanly(raw: str) -> None:
             coerce(q, raw)
         except InputError as exc:
             assert q.name("zh") in exc.message()
+
+
+def test_answers_and_documents_on_sqlite_and_postgresql(any_home: Home) -> None:
+    from dunguard.act.documents import compose
+
+    case = make_case(any_home, "两种数据库", debtor_name="王小明")
+    save_answers(any_home, case.id, {"lenders": [{"name": "某消费金融", "type": "consumer_finance"}],
+                                     "user.id_number": "110101199001011234"})
+    text = compose(load_facts(any_home, case.id), "complaint_nfra").render("txt")
+    assert "某消费金融" in text and "110101199001011234" in text
+    delete_case(any_home, case.id)
+    assert load_answers(any_home, case.id) == {}
