@@ -234,7 +234,7 @@ SMS = st.fixed_dictionaries(
         "date": st.integers(min_value=1_000_000_000_000, max_value=2_000_000_000_000),
         "type": st.sampled_from([1, 2]),
         "body": st.text(
-            alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t&<>\"'"),
+            alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cn")) | st.sampled_from("\n\t&<>\"'"),
             max_size=60,
         ),
     }
@@ -310,3 +310,14 @@ def test_sniff_uses_content_not_extension(tmp_path: Path) -> None:
     assert IMPORTER.sniff(real_backup, real_backup.read_bytes()) > 0.9
     impostor = write(tmp_path, "sms-2024.xml", "<html><body>smses</body></html>")
     assert IMPORTER.sniff(impostor, impostor.read_bytes()) == 0.0
+
+
+def test_control_character_references_do_not_break_the_backup(tmp_path: Path) -> None:
+    body = "验证码&#27;[1m1234&#0;&#x1F;&#10;end&#9;&#65535;"
+    path = write(
+        tmp_path,
+        "sms.xml",
+        f'<smses count="1"><sms address="10086" date="1512226167463" type="1" body="{body}" /></smses>',
+    )
+    records, _ = parse(path)
+    assert records[0].text == "验证码\ufffd[1m1234\ufffd\ufffd\nend\t\ufffd"

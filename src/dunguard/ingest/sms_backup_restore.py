@@ -27,7 +27,13 @@ _COUNT_RE = re.compile(rb'\scount\s*=\s*["\'](\d+)["\']')
 _HOSTILE_RE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 # surrogate halves written as character references: invalid XML, produced by the app's
 # "store emojis" option (&#55357;&#56832; or &#xD83D;&#xDE00;).
-_REF_RE = re.compile(rb"&#(?:(5\d{4})|[xX]([dD][0-9a-fA-F]{3}));")
+# Only references that can be invalid XML: surrogate halves (pairs are joined, see
+# _fix_surrogates), C0 control characters other than tab/newline/CR (SMS with escape
+# codes: "&#27;") and U+FFFE/U+FFFF.  Valid ones that the pattern also catches are kept.
+_REF_RE = re.compile(
+    rb"&#(?:0*([0-8]|1[124-9]|2\d|3[01]|5\d{4}|6553[45])"
+    rb"|[xX]0*([0-8bBcCeEfF]|1[0-9a-fA-F]|[dD][0-9a-fA-F]{3}|[fF]{3}[eEfF]));"
+)
 _HIGH_BEFORE_RE = re.compile(rb"&#(?:5[56]\d{3}|[xX][dD][89abAB][0-9a-fA-F]{2});$")
 
 _NULLS = frozenset({"null", "(Unknown)", ""})
@@ -69,8 +75,17 @@ def _ref_value(m: re.Match[bytes]) -> int:
     return int(m.group(1)) if m.group(1) else int(m.group(2), 16)
 
 
+def _valid_xml_char(v: int) -> bool:
+    return v in (0x9, 0xA, 0xD) or 0x20 <= v <= 0xD7FF or 0xE000 <= v <= 0xFFFD or 0x10000 <= v <= 0x10FFFF
+
+
 def _fix_surrogates(chunk: bytes) -> bytes:
-    """Join surrogate-pair references into one character reference; lone halves → U+FFFD."""
+    """Repair character references the app writes but XML forbids.
+
+    Surrogate pairs (the "store emojis" option) are joined into one reference; lone
+    surrogate halves and control characters become U+FFFD (the replacement character),
+    so one odd message cannot make a whole backup unreadable.
+    """
     out: list[bytes] = []
     pos = 0
     for m in _REF_RE.finditer(chunk):
@@ -84,7 +99,7 @@ def _fix_surrogates(chunk: bytes) -> bytes:
                 out += (chunk[pos : m.start()], b"&#%d;" % code)
                 pos = nxt.end()
                 continue
-        if 0xD800 <= v <= 0xDFFF:
+        if not _valid_xml_char(v):
             out += (chunk[pos : m.start()], b"&#65533;")
             pos = m.end()
     if not out:
@@ -123,7 +138,7 @@ class _Reader:
                 buf = buf[:cut]
                 if not buf:
                     continue
-            if b"&#5" in buf or b"&#x" in buf or b"&#X" in buf:
+            if b"&#" in buf:
                 fixed = _fix_surrogates(buf)
                 if len(fixed) != len(buf):
                     self.repaired += 1
