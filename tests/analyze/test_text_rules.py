@@ -77,6 +77,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("ef.named_fee", "欠款结清时另需支付外访费600元。", None, True),
     ("ef.named_fee", "如您长期不还款，诉讼费用以法院判决为准。", None, False),
     ("ef.surcharge", "逾期账单结清需要额外支付手续费300元。", None, True),
+    ("ef.generic_fee", "欠款结清前还要交400元的协调费。", None, True),
+    ("ef.generic_fee", "【某运营商】您的话费已欠费，请尽快缴费。", None, False),
     ("ef.surcharge", "协商还款期间我司不收取任何额外费用。", None, False),
 ]
 
