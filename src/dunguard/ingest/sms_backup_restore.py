@@ -185,7 +185,8 @@ class SmsBackupRestoreImporter:
         "readable_date is locale text and is never parsed",
         "literal 'null' and '(Unknown)' mean absent",
         "'store emojis' writes surrogate-pair character references (&#55357;&#56832;), invalid "
-        "XML; they are repaired into the real character before parsing",
+        "XML; they are repaired into the real character before parsing; control-character "
+        "references (&#27;) and lone surrogates become U+FFFD instead of breaking the file",
         "group MMS: address joins members with '~'; addr@type 137=from, 151=to, 130=cc",
         "drafts (sms type 3, mms msg_box 3) were never sent: skipped and reported",
         "a backup cut off while copying: nothing is imported and the break is named "
