@@ -2,9 +2,10 @@
 
 ``import_paths(home, case_id, paths)`` is what ``dunguard import`` calls:
 
-* a file is sniffed (content first, see :func:`dunguard.ingest.base.detect`); a ZIP is
-  unpacked into a private temporary folder (with size/count limits) and its members are
-  imported like a folder; a folder is walked in name order, hidden files ignored, SQLite
+* a file is sniffed (content first, see :func:`dunguard.ingest.base.detect`); a ZIP that
+  no importer claims as a whole is unpacked into a private temporary folder (with
+  size/count/ratio limits, no path traversal), kept as an original itself, and its members
+  are imported like a folder; a folder is walked in name order, hidden files ignored, SQLite
   ``-wal``/``-shm``/``-journal`` files travel with their database;
 * every file is imported in **its own transaction** (``home.transaction``): the original
   (and its companions) go into the vault, the records become Events (bulk
@@ -682,6 +683,15 @@ def _is_zip(path: Path, head: bytes) -> bool:
     return head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path)
 
 
+def _claimed(path: Path, head: bytes) -> bool:
+    """Does an importer read this ZIP as a whole (an export format that is a ZIP)?"""
+    try:
+        detect(path, head)
+    except UnsupportedFormat:
+        return False
+    return True
+
+
 def _walk_folder(folder: Path, display: str) -> Iterator[_Item]:
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
@@ -765,7 +775,7 @@ def import_paths(
                 if item.path.stat().st_size == 0:
                     raise InputError("ingest.file.empty", file=item.display)
                 head = read_head(item.path, HEAD_BYTES)
-                if _is_zip(item.path, head) and depth < ZIP_MAX_DEPTH:
+                if _is_zip(item.path, head) and depth < ZIP_MAX_DEPTH and not _claimed(item.path, head):
                     tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dunguard-zip-")))
                     _extract_zip(item.path, item.display, tmp)
                     fr = _store_container(home, case_id, item, actor)
