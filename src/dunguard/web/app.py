@@ -67,6 +67,15 @@ def create_app(
         status = 404 if isinstance(exc, NotFoundError) else 500 if isinstance(exc, StorageError) else 400
         return render(request, "error.html", status_code=status, message=exc.message())
 
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> HTMLResponse:
+        """A bug: one plain sentence for the user (the server log keeps the traceback)."""
+        import logging
+
+        logging.getLogger("dunguard.web").exception("internal error on %s", request.url.path)
+        return render(request, "error.html", status_code=500,
+                      message=t("web.error.internal", kind=type(exc).__name__))
+
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, exc: HTTPException) -> Response:
         key = {403: "web.error.csrf", 404: "web.error.not_found", 405: "web.error.method",

@@ -4,7 +4,7 @@ The figures come from the analysis subsystem (``dunguard.analyze.stats.timeline`
 kind, per-day volume, hour × weekday matrix, busiest numbers, third parties reached) plus
 each evidence file's time range.  Every change to a case's events is a ledger entry, so the
 cache key ``(database, case, ledger head)`` changes with the data; an unchanged case is
-answered from memory.  ``warm(home)`` fills the cache in a background thread (the server
+answered from memory (the action plan is cached the same way).  ``warm(home)`` fills the cache in a background thread (the server
 calls it at start-up and after an upload) so the first view is fast too.
 """
 
@@ -14,15 +14,17 @@ import datetime as dt
 import importlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import func, select
 
 from dunguard.home import Home
 from dunguard.models import Event, LedgerEntry
 
-_CACHE_SIZE = 16
+_CACHE_SIZE = 32
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,7 +42,7 @@ class CaseStats:
 
 
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[str, str, int], CaseStats] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, int, str], Any] = OrderedDict()
 
 
 def clear_cache() -> None:
@@ -53,31 +55,48 @@ def ledger_head(home: Home, case_id: str) -> int:
         return int(s.scalar(select(func.max(LedgerEntry.seq)).where(LedgerEntry.case_id == case_id)) or 0)
 
 
-def case_stats(home: Home, case_id: str) -> CaseStats:
-    """The dashboard figures for ``case_id`` (cached until the case's ledger moves)."""
-    key = (home.store.url, case_id, ledger_head(home, case_id))
+def cached(home: Home, case_id: str, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per (database, case, ledger head, name); older heads are dropped."""
+    key = (home.store.url, case_id, ledger_head(home, case_id), name)
     with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
+        if key in _cache:
             _cache.move_to_end(key)
-            return hit
-    stats = compute_stats(home, case_id)
+            return cast(T, _cache[key])
+    value = compute()
     with _lock:
-        for old in [k for k in _cache if k[:2] == key[:2]]:
+        for old in [k for k in _cache if k[:2] == key[:2] and k[3] == name and k != key]:
             del _cache[old]
-        _cache[key] = stats
+        _cache[key] = value
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
-    return stats
+    return value
+
+
+def case_stats(home: Home, case_id: str) -> CaseStats:
+    """The dashboard figures for ``case_id`` (cached until the case's ledger moves)."""
+    return cached(home, case_id, "stats", lambda: compute_stats(home, case_id))
+
+
+def plan_steps(home: Home, case_id: str, lang: str) -> list[Any] | None:
+    """The act subsystem's action plan (cached like the figures); ``None`` if this version lacks it."""
+    try:
+        plan = importlib.import_module("dunguard.act.plan")
+    except ImportError:
+        return None
+    steps: list[Any] = cached(home, case_id, f"plan:{lang}", lambda: list(plan.plan_for_case(home, case_id, lang=lang)))
+    return steps
 
 
 def warm(home: Home, case_ids: list[str]) -> threading.Thread:
     """Compute (and cache) the figures of ``case_ids`` in a daemon thread."""
 
     def run() -> None:
+        from dunguard.i18n import current_lang
+
         for cid in case_ids:
             try:
                 case_stats(home, cid)
+                plan_steps(home, cid, current_lang())
             except Exception:  # a failed warm-up only means the first view computes it
                 continue
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, literal_column, or_, select
 
 from dunguard.errors import UsageError
 from dunguard.home import Home
@@ -150,7 +150,12 @@ def timeline_page(
         if after is not None:
             when, ident = after
             stmt = stmt.where(or_(Event.time_utc > when, and_(Event.time_utc == when, Event.id > ident)))
-        rows = list(s.scalars(stmt.order_by(Event.time_utc, Event.id).limit(limit + 1)))
+        order: Any = Event.time_utc
+        if home.store.is_sqlite and (f.number or label_ids is not None or f.evidence_id is not None):
+            # a selective filter: let SQLite use its index and sort the few rows, rather than
+            # walk the whole case in time order looking for them (same order: ISO text sorts by time)
+            order = Event.time_utc.op("||")(literal_column("''"))
+        rows = list(s.scalars(stmt.order_by(order, Event.id).limit(limit + 1)))
     if len(rows) > limit:
         rows = rows[:limit]
         page.next_cursor = make_cursor(rows[-1])

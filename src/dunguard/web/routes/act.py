@@ -18,6 +18,7 @@ from dunguard.errors import NotFoundError, UsageError
 from dunguard.i18n import current_lang
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module, see_other
+from dunguard.web.stats import plan_steps
 
 router = APIRouter()
 
@@ -113,17 +114,14 @@ async def interview_answer(request: Request, case_id: str) -> RedirectResponse:
 @router.get("/cases/{case_id}/plan", response_class=HTMLResponse)
 def plan_page(request: Request, case_id: str) -> HTMLResponse:
     case = load_case(request, case_id)
-    build = plan_builder()
-    steps = build(home_of(request), case.id, lang=current_lang()) if build else []
+    steps = plan_steps(home_of(request), case.id, current_lang())
     docs = _documents()
     doc_names = {k.id: k.name(current_lang()) for k in docs.KINDS} if docs else {}
-    return render(request, "plan.html", case=case, active="plan", steps=steps, available=build is not None,
+    return render(request, "plan.html", case=case, active="plan", steps=steps, available=steps is not None,
                   doc_names=doc_names)
 
 
-def plan_builder() -> Any:
-    plan_mod = optional_module("dunguard.act.plan")
-    return getattr(plan_mod, "plan_for_case", None) if plan_mod else None
+
 
 
 # ----------------------------------------------------------------------------- documents

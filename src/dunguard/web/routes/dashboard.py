@@ -12,7 +12,7 @@ import dunguard.web.charts as charts
 from dunguard.models import Evidence, Finding, Party
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module
-from dunguard.web.stats import case_stats
+from dunguard.web.stats import case_stats, plan_steps
 
 router = APIRouter()
 
@@ -39,14 +39,10 @@ def findings_summary(request: Request, case_id: str) -> dict[str, Any]:
 
 
 def next_step(request: Request, case_id: str) -> Any:
-    """The action plan's next step, when the act subsystem offers one."""
+    """The action plan's next step, when the act subsystem offers a plan."""
     from dunguard.i18n import current_lang
 
-    plan = optional_module("dunguard.act.plan")
-    fn = getattr(plan, "plan_for_case", None) if plan else None
-    if fn is None:
-        return None
-    steps = fn(home_of(request), case_id, lang=current_lang())
+    steps = plan_steps(home_of(request), case_id, current_lang())
     return steps[0] if steps else None
 
 
