@@ -93,6 +93,26 @@ def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
     return pattern
 
 
+_LITERAL_ALTERNATION = re.compile(r"^\(\?:([^()\[\]\\?*+{}.^$]+)\)$")
+
+
+def _prefilter(macros: dict[str, str]) -> dict[str, str]:
+    """Give each pure literal alternation macro a first-character lookahead.
+
+    Python's ``re`` tries every branch of an alternation at every position; a leading
+    character-class lookahead rejects most positions at C speed (a large speed-up for
+    macros such as ``{fam}`` with a hundred words).
+    """
+    out = {}
+    for name, value in macros.items():
+        m = _LITERAL_ALTERNATION.match(value)
+        if m and len(m.group(1).split("|")) > 8:
+            firsts = sorted({word[0] for word in m.group(1).split("|") if word})
+            value = "(?=[" + "".join(re.escape(c) for c in firsts) + "])" + value
+        out[name] = value
+    return out
+
+
 def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Pattern[str] | None:
     if not pattern:
         return None
@@ -130,7 +150,7 @@ def build(jurisdiction: str = "cn") -> Lexicon:
     normalizer = load_normalizer(jurisdiction)
     lex = Lexicon(normalizer)
     cues_data = _read_yaml(jurisdiction, "cues.yaml")
-    macros = {str(k): str(v) for k, v in (cues_data.get("macros") or {}).items()}
+    macros = _prefilter({str(k): str(v) for k, v in (cues_data.get("macros") or {}).items()})
     folder = resources.files("dunguard.analyze") / "rulebooks" / jurisdiction / "lexicon"
 
     def add(entry: Entry) -> None:

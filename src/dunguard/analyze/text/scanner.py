@@ -98,9 +98,39 @@ class MessageContext:
     cues: dict[str, tuple[int, int]] = field(default_factory=dict)
     sentence_ends: list[int] = field(default_factory=list)
     matches: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    # cue hits whose patterns have not been run yet: evaluated on first use (``has``)
+    pending: dict[str, list[tuple[Entry, int, int]]] = field(default_factory=dict)
+    decided: set[str] = field(default_factory=set)
+
+    def has(self, cue: str) -> bool:
+        """Is the context cue present?  Pattern cues are evaluated lazily, once."""
+        if cue in self.cues:
+            return True
+        if cue in self.decided:
+            return False
+        self.decided.add(cue)
+        if cue == "third_party":
+            if self.addressee in third_party.THIRD_PARTY_ROLES:
+                self.cues[cue] = (0, 0)
+            elif self.has("third_party_address"):
+                self.cues[cue] = self.cues["third_party_address"]
+            return cue in self.cues
+        norm = self.norm
+        for entry, start, end in self.pending.get(cue, ()):
+            s0, s1 = self.sentence(start)
+            s0, s1 = max(s0, start - _CUE_WINDOW), min(s1, end + _CUE_WINDOW)
+            for pat in entry.patterns:
+                for m in pat.finditer(norm, s0, s1):
+                    if m.start() < end and m.end() > start:
+                        self.cues[cue] = (m.start(), m.end())
+                        return True
+        return False
+
+    def get(self, cue: str) -> tuple[int, int] | None:
+        return self.cues[cue] if self.has(cue) else None
 
     def blocked(self) -> bool:
-        return "complaint" in self.cues or "antifraud" in self.cues
+        return self.has("complaint") or self.has("antifraud")
 
     def sentence(self, pos: int) -> tuple[int, int]:
         ends = self.sentence_ends
@@ -235,22 +265,12 @@ class Scanner:
                         continue
                     if not entry.patterns:
                         ctx.cues[entry.cue] = (start, end + 1)
-                        continue
-                    s0, s1 = ctx.sentence(start)
-                    s0, s1 = max(s0, start - _CUE_WINDOW), min(s1, end + 1 + _CUE_WINDOW)
-                    for pat in entry.patterns:
-                        for m in pat.finditer(norm, s0, s1):
-                            if m.start() < end + 1 and m.end() > start:
-                                ctx.cues[entry.cue] = (m.start(), m.end())
-                                break
-                        if entry.cue in ctx.cues:
-                            break
+                    else:
+                        ctx.pending.setdefault(entry.cue, []).append((entry, start, end + 1))
                 else:
                     label_hits.append((entry, start, end + 1, key))
-        if addressee in third_party.THIRD_PARTY_ROLES or "third_party_address" in ctx.cues:
-            ctx.cues["third_party"] = ctx.cues.get("third_party_address", (0, 0))
 
-        cues = ctx.cues
+        has = ctx.has
         findings: list[TextFinding] = []
         suggestions: list[Suggestion] = []
         seen: dict[str, list[tuple[int, int]]] = {}
@@ -261,8 +281,6 @@ class Scanner:
         found_in: set[tuple[str, int]] = set()  # (label, sentence start): one finding is enough
         for entry, start, end, key in label_hits:
             assert entry.label is not None
-            if not entry.block.isdisjoint(cues):
-                continue
             sentence_start = ctx.sentence(start)[0]
             if (entry.label, sentence_start) in found_in:
                 continue
@@ -271,8 +289,10 @@ class Scanner:
                 continue
             if entry.check_negation and ctx.negated(start):
                 continue
+            if any(has(c) for c in entry.block):
+                continue
             orig = normed.to_original(*span)
-            missing = [n for n in entry.need_sets if n.isdisjoint(cues)]
+            missing = [n for n in entry.need_sets if not any(has(c) for c in n)]
             if missing or entry.suggest:
                 if not any(s.label == entry.label for s in suggestions):
                     suggestions.append(Suggestion(entry.label, orig, entry.id,

@@ -30,11 +30,11 @@ _DEBT_DETAIL = re.compile(
 
 def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
     """Span (normalised offsets) showing the message reaches a third party, or None."""
-    if "debt" not in ctx.cues or ctx.blocked():
+    if not ctx.has("debt") or ctx.blocked():
         return None
     if ctx.addressee in THIRD_PARTY_ROLES:
         return 0, len(ctx.norm)
-    return ctx.cues.get("third_party_address")
+    return ctx.get("third_party_address")
 
 
 def discloses_debt_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
