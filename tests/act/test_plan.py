@@ -85,3 +85,18 @@ def test_plan_command_prints_dated_steps_and_json(demo: tuple[Home, str]) -> Non
     assert "2026-11-01" in r.stdout and "向公安机关报案" in r.stdout
     j = run_cli(["plan", case_id[:8], "--start", "2026-11-01", "--json"], home=home).json()
     assert j[0]["date"] == "2026-11-01" and {"why", "bring", "where", "documents"} <= set(j[0])
+
+
+def test_insults_add_12377_and_every_complaint_mentions_12300(home: Home) -> None:
+    cid = _case_with(home, "侮辱", "你这种人渣", ("T6", "insult", "high", "人渣", "人渣"))
+    complain = next(s for s in plan_for_case(home, cid, start=START) if s.id == "complain")
+    ids = [c.id for c in complain.channels]
+    assert "cac_12377" in ids and "miit_12300" in ids and "miit_12321" in ids
+
+
+def test_plan_speaks_english_when_asked(demo: tuple[Home, str]) -> None:
+    home, case_id = demo
+    r = run_cli(["plan", case_id[:8], "--json"], home=home, lang="en")
+    assert r.code == 0
+    titles = [s["title"] for s in r.json()]
+    assert "Report to the police" in titles and "Secure the evidence" in titles

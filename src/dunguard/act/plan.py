@@ -124,6 +124,10 @@ def _token(token: str, facts: CaseFacts) -> bool:
         return token[5:] in goals
     if token.startswith("answered:"):
         return facts.fact(token[9:]) is not None
+    if token.startswith("rule:"):
+        return token[5:] in facts.rules_found()
+    if token.startswith("label:"):
+        return token[6:] in facts.labels_found()
     raise FormatError("act.plan.bad_condition", file="act/data/plan.yaml", token=token)
 
 
@@ -172,6 +176,9 @@ def make_plan(facts: CaseFacts, *, start: dt.date | None = None, lang: str | Non
         if raw.get("channels_by_lender"):
             types = sorted({lf.type or "unknown" for lf in facts.lenders()})
             channels += [c for c in channels_for(types, lang) if c not in channels]
+        for extra in raw.get("extra_channels") or []:
+            if _holds(extra, facts) and all(c.id != extra["channel"] for c in channels):
+                channels.append(channel(str(extra["channel"]), lang))
         where = [_loc(raw["where"], lang)] if raw.get("where") else []
         steps.append(Step(
             id=str(raw["id"]),
