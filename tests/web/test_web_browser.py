@@ -123,8 +123,10 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
     page.get_by_role("link", name="发现的问题").click()
     articles = page.locator("article.finding")
     assert articles.count() >= 3
+    articles.first.locator("summary").click()  # the statute text unfolds
+    assert articles.first.locator(".statute").first.is_visible()
     assert page.locator("article.finding mark").count() >= 1
-    assert "第" in page.locator("article.finding .cite").first.inner_text()  # article number of the statute
+    assert "第" in (page.locator("article.finding .cite").first.text_content() or "")  # article number of the statute
     page.screenshot(path=str(shots / "06-findings.png"), full_page=True)
     first = articles.first
     first.get_by_label("备注").fill("这条我记得，是半夜收到的")

@@ -3,8 +3,9 @@
 The figures come from the analysis subsystem (``dunguard.analyze.stats.timeline``: counts by
 kind, per-day volume, hour × weekday matrix, busiest numbers, third parties reached) plus
 each evidence file's time range.  Every change to a case's events is a ledger entry, so the
-cache key ``(database, case, ledger head)`` changes with the data; an unchanged case is
-answered from memory (the action plan is cached the same way).  ``warm(home)`` fills the cache in a background thread (the server
+figures are cached under a version of the case's events and findings (count, latest time,
+last update), so an unchanged case is answered from memory; the action plan is cached under
+the ledger head (it also depends on the interview answers).  ``warm(home)`` fills the cache in a background thread (the server
 calls it at start-up and after an upload) so the first view is fast too.
 """
 
@@ -21,7 +22,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import func, select
 
 from dunguard.home import Home
-from dunguard.models import Event, LedgerEntry
+from dunguard.models import Event, Finding, LedgerEntry
 
 _CACHE_SIZE = 32
 T = TypeVar("T")
@@ -55,9 +56,12 @@ def ledger_head(home: Home, case_id: str) -> int:
         return int(s.scalar(select(func.max(LedgerEntry.seq)).where(LedgerEntry.case_id == case_id)) or 0)
 
 
-def cached(home: Home, case_id: str, name: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per (database, case, ledger head, name); older heads are dropped."""
-    key = (home.store.url, case_id, ledger_head(home, case_id), name)
+def cached(home: Home, case_id: str, name: str, compute: Callable[[], T], version: Any = None) -> T:
+    """``compute()`` once per (database, case, version, name); older versions are dropped.
+
+    ``version`` defaults to the case's ledger head (every change to a case is logged).
+    """
+    key = (home.store.url, case_id, ledger_head(home, case_id) if version is None else version, name)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -72,9 +76,30 @@ def cached(home: Home, case_id: str, name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def peek(home: Home, case_id: str, name: str) -> tuple[bool, Any]:
+    """(True, value) if ``name`` is cached for the current ledger head, else (False, None)."""
+    key = (home.store.url, case_id, ledger_head(home, case_id), name)
+    with _lock:
+        if key in _cache:
+            return True, _cache[key]
+    return False, None
+
+
+def data_version(home: Home, case_id: str) -> tuple[Any, ...]:
+    """Changes whenever the case's events or findings change (not on unrelated ledger entries,
+    such as an interview answer): event count and latest time, findings count and last update."""
+    with home.store.session() as s:
+        n = s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id))
+        last = s.scalar(select(func.max(Event.time_utc)).where(Event.case_id == case_id))
+        fn, fu = s.execute(
+            select(func.count(), func.max(Finding.updated_at)).where(Finding.case_id == case_id)
+        ).one()
+    return (n, str(last), fn, str(fu))
+
+
 def case_stats(home: Home, case_id: str) -> CaseStats:
     """The dashboard figures for ``case_id`` (cached until the case's ledger moves)."""
-    return cached(home, case_id, "stats", lambda: compute_stats(home, case_id))
+    return cached(home, case_id, "stats", lambda: compute_stats(home, case_id), data_version(home, case_id))
 
 
 def plan_steps(home: Home, case_id: str, lang: str) -> list[Any] | None:

@@ -6,13 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 import dunguard.web.charts as charts
 from dunguard.models import Evidence, Finding, Party
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module
-from dunguard.web.stats import case_stats, plan_steps
+from dunguard.web.stats import case_stats, peek, plan_steps, warm
 
 router = APIRouter()
 
@@ -38,18 +38,32 @@ def findings_summary(request: Request, case_id: str) -> dict[str, Any]:
             "evidence": evidence}
 
 
-def next_step(request: Request, case_id: str) -> Any:
-    """The action plan's next step, when the act subsystem offers a plan."""
+SYNC_PLAN_EVENTS = 100_000
+
+
+def next_step(request: Request, case_id: str, events: int) -> tuple[bool, Any]:
+    """(known, the action plan's next step).  On a big case the plan is only shown when it is
+    already cached; otherwise it is computed in the background for the next view."""
     from dunguard.i18n import current_lang
 
-    steps = plan_steps(home_of(request), case_id, current_lang())
-    return steps[0] if steps else None
+    home = home_of(request)
+    lang = current_lang()
+    if events < SYNC_PLAN_EVENTS:
+        steps = plan_steps(home, case_id, lang)
+        return True, (steps[0] if steps else None)
+    found, steps = peek(home, case_id, f"plan:{lang}")
+    if not found:
+        if request.app.state.warm_cache:
+            warm(home, [case_id])
+        return False, None
+    return True, (steps[0] if steps else None)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def dashboard(request: Request, case_id: str) -> HTMLResponse:
     case = load_case(request, case_id)
     stats = case_stats(home_of(request), case.id)
+    known, step = next_step(request, case.id, stats.total_events)
     return render(
         request,
         "dashboard.html",
@@ -60,7 +74,8 @@ def dashboard(request: Request, case_id: str) -> HTMLResponse:
         labels=label_names(),
         daily_svg=charts.daily_bars(stats.daily),
         heat_svg=charts.heat_map(stats.heat),
-        next_step=next_step(request, case.id),
+        next_step=step,
+        plan_pending=not known,
         lenders=lenders(request, case.id),
     )
 
@@ -71,7 +86,8 @@ def lenders(request: Request, case_id: str) -> list[tuple[str, int]]:
         attributed = s.execute(
             select(Finding.attribution, func.count())
             .where(Finding.case_id == case_id, Finding.stale.is_(False), Finding.status != "dismissed",
-                   Finding.attribution.is_not(None))
+                   Finding.attribution.is_not(None),
+                   or_(Finding.label.is_(None), Finding.label != "third_party_reached"))  # that one names the contact
             .group_by(Finding.attribution)
             .order_by(func.count().desc())
         ).all()
@@ -83,7 +99,8 @@ def lenders(request: Request, case_id: str) -> list[tuple[str, int]]:
 
 
 def label_names() -> dict[str, str]:
-    """Label and rule ids → Chinese names, from the rulebook when it is available."""
+    """Label and rule ids → names in the UI language (text labels from the rulebook, behaviour
+    labels from the analysis engine)."""
     from dunguard.i18n import current_lang
 
     rulebook = optional_module("dunguard.analyze.rulebook")
@@ -92,6 +109,11 @@ def label_names() -> dict[str, str]:
     lang = current_lang()
     book = rulebook.load()
     names = {lid: lab.name.get(lang) or lab.name.get("zh", lid) for lid, lab in book.labels.items()}
+    findings = optional_module("dunguard.analyze.findings")
+    engine = optional_module("dunguard.analyze.engine")
+    if findings is not None and engine is not None:
+        for lid in sorted(getattr(engine, "BEHAVIOUR_LABELS", ())):
+            names.setdefault(lid, findings.label_name(lid, lang))
     for rid, rule in book.rules.items():
         names.setdefault(rid, rule.title.get(lang) or rule.title.get("zh", rid))
     return names
