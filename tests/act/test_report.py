@@ -32,6 +32,8 @@ def test_html_report_is_self_contained_with_charts_findings_and_ledger_head(
     statute = facts.active_findings[0].statutes[0]
     assert statute.text.splitlines()[0] in html  # exact statute text
     assert "下一步" in html and "时间线" in html
+    for target in set(re.findall(r'href="#(st-[a-z0-9_]+)"', html)):
+        assert f'id="{target}"' in html  # every citation links to its full text
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")

@@ -20,9 +20,9 @@ import jinja2
 
 from dunguard import __version__
 from dunguard.act import charts
-from dunguard.act.documents.base import join_citations
 from dunguard.act.facts import CaseFacts, Excerpt, group_findings, load_facts
 from dunguard.act.plan import make_plan
+from dunguard.analyze.rulebook import load
 from dunguard.errors import StorageError, UsageError
 from dunguard.home import Home
 
@@ -90,14 +90,11 @@ def render_html(home: Home, case_id: str, *, today: dt.date | None = None) -> st
     env.filters["pieces"] = lambda e: e.pieces() if isinstance(e, Excerpt) else []
     template = (resources.files("dunguard.act") / "templates" / "report.html").read_text(encoding="utf-8")
     findings = group_findings(facts.active_findings)
-    statutes = []
-    for f in findings:
-        for st in f.statutes:
-            if st not in statutes:
-                statutes.append(st)
+    cited = {st.id for f in findings for st in f.statutes}
+    statutes = [st for sid, st in load().statutes.items() if sid in cited]  # rulebook order
     return env.from_string(template).render(
         facts=facts, stats=stats, findings=findings, plan=plan, timeline=_timeline(facts),
-        severity=SEVERITY_ZH, statutes=statutes, cite=join_citations, version=__version__,
+        severity=SEVERITY_ZH, statutes=statutes, version=__version__,
         generated=(today or dt.date.today()).isoformat(),
         police=facts.has_police_findings(),
         charts_svg={k: stats[k] for k in ("per_day", "heatmap", "top_numbers", "reached")},
