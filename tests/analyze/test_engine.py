@@ -79,7 +79,7 @@ def test_rerun_keeps_user_status_and_note_without_duplicates(home: Home) -> None
     (f,) = findings(home, case.id, label="threat_violence")
     set_status(home, case.id, f.id, "confirm", note="截图已打印")
     second = analyze_case(home, case.id)
-    assert second.findings == first.findings and second.new == 0 and second.stale == 0
+    assert second.findings == first.findings and second.new == second.stale == second.updated == 0
     (again,) = findings(home, case.id, label="threat_violence")
     assert (again.id, again.status, again.user_note) == (f.id, "confirmed", "截图已打印")
     assert again.fingerprint == fingerprint("T5", "threat_violence", f"number:{COLLECTOR}")
@@ -233,6 +233,7 @@ def test_bad_inputs_are_clear_errors(home: Home) -> None:
     case = make_case(home)
     with pytest.raises(NotFoundError):
         analyze_case(home, "0" * 32)
+    assert not home.case_dir("0" * 32).exists()
     with pytest.raises(NotFoundError):
         set_status(home, case.id, 999, "confirm")
     with pytest.raises(UsageError):

@@ -384,6 +384,9 @@ def _analyze(
     book = rulebook or load_rulebook("cn")
     scan = scanner or default_text_scanner()
     summary = AnalysisSummary(case_id=case_id, text_detector=scan is not None)
+    with home.store.session() as s:
+        if s.get(Case, case_id) is None:  # before the transaction: it would create the case folder
+            raise NotFoundError("error.case.not_found", ref=case_id)
     with home.transaction(case_id, actor=actor) as tx:
         session = tx.session
         facts = _case_facts(session, case_id)
@@ -401,7 +404,7 @@ def _analyze(
             _finish_draft(d, index, rows, book)
         del index
         display = {g: names.get(g) or _display_group(g) for g in {d.group for d in drafts}}
-        _store(session, case_id, drafts, display, summary)
+        _store(session, case_id, drafts, display, summary, book)
         tx.log(
             "analyze",
             None,
@@ -779,8 +782,10 @@ def render_summary(
     return "".join(parts) if (lang or "zh") == "zh" else " ".join(parts)
 
 
-def _store(session: Session, case_id: str, drafts: list[_Draft], display: dict[str, str], summary: AnalysisSummary) -> None:
-    book = load_rulebook("cn")
+def _store(
+    session: Session, case_id: str, drafts: list[_Draft], display: dict[str, str], summary: AnalysisSummary,
+    book: Rulebook,
+) -> None:
     now = utcnow()
     existing = {f.fingerprint: f for f in session.scalars(select(Finding).where(Finding.case_id == case_id))}
     stored_facts = {
