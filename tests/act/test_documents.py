@@ -209,3 +209,15 @@ def test_unknown_kind_and_bad_suffix_are_clear_errors(answered: tuple[Home, str]
         draft(home, case_id, "stop_notice", tmp_path / "a.pdf")
     assert ".docx" in e2.value.message()
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_message_text_is_printed_verbatim_even_with_template_syntax(home: Home, tmp_path: Path) -> None:
+    nasty = "{{ 7*7 }} {% if %} <w:p>&amp; 你再不还钱就去你家"
+    case = make_case(home, "特殊字符", debtor_name="王五")
+    add_events(home, case.id, [{"kind": "sms", "direction": "in", "time_utc": utc(2026, 2, 1, 3),
+                                "counterpart_raw": "17000000009", "text": nasty}])
+    add_findings(home, case.id, [("T13", "threat_visit", "high", "去你家", "去你家")])
+    draft(home, case.id, "police_report", tmp_path / "p.docx", today=TODAY)
+    assert nasty in _docx_text(tmp_path / "p.docx")
+    html = compose(load_facts(home, case.id), "police_report", today=TODAY).render("html")
+    assert "{{ 7*7 }}" in html and "&lt;w:p&gt;&amp;amp;" in html
