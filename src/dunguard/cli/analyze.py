@@ -42,7 +42,11 @@ def analyze_cmd(ctx: click.Context, case_ref: str, as_json: bool) -> None:
 
     home = get_home(ctx)
     case = resolve_case(home, case_ref)
-    summary = analyze_case(home, case.id, actor="cli")
+    if sys.stderr.isatty() and not as_json:
+        with Console(stderr=True).status(t("engine.cli.running")):
+            summary = analyze_case(home, case.id, actor="cli")
+    else:
+        summary = analyze_case(home, case.id, actor="cli")
     data = summary.as_dict()
     if as_json:
         print_json(data)
