@@ -49,6 +49,8 @@ class Entry:
     sentence_requires: re.Pattern[str] | None = None
     sentence_excludes: re.Pattern[str] | None = None
     message_requires: re.Pattern[str] | None = None
+    # co-occurrence: every regex must match somewhere in the key's sentence (any order)
+    all_of: tuple[re.Pattern[str], ...] = ()
     needs: tuple[str, ...] = ("debt",)
     unless: tuple[str, ...] = DEFAULT_UNLESS
     check: str | None = None
@@ -179,6 +181,7 @@ def build(jurisdiction: str = "cn") -> Lexicon:
                 sentence_requires=_compile(raw.get("sentence_requires"), macros, where),
                 sentence_excludes=_compile(raw.get("sentence_excludes"), macros, where),
                 message_requires=_compile(raw.get("message_requires"), macros, where),
+                all_of=tuple(p for p in (_compile(x, macros, where) for x in raw.get("all_of") or ()) if p),
                 needs=tuple(raw.get("needs", ("debt",)) or ()),
                 unless=tuple(raw.get("unless", DEFAULT_UNLESS) or ()),
                 check=raw.get("check"), suggest=bool(raw.get("suggest", False)), rule=raw.get("rule"),

@@ -232,6 +232,15 @@ class Scanner:
             return None
         if entry.message_requires is not None and not entry.message_requires.search(ctx.norm):
             return None
+        if entry.all_of:
+            lo, hi = start, end
+            for part in entry.all_of:
+                m = part.search(ctx.norm, s0, s1)
+                if m is None:
+                    return None
+                lo, hi = min(lo, m.start()), max(hi, m.end())
+            if entry.pattern is None:
+                return lo, hi
         if entry.pattern is None:
             return start, end
         cache_key = (entry.index, s0)
