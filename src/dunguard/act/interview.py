@@ -84,6 +84,17 @@ class Definition:
         q = self.question(key)
         return q.name(lang) if q else key
 
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form of the whole definition (for the web wizard)."""
+        def one(q: Question) -> dict[str, Any]:
+            return {"id": q.id, "type": q.type, "topic": q.topic, "label": q.label, "ask": q.ask,
+                    "default": q.default, "choices": [{"id": c, "label": n} for c, n in q.choices]}
+
+        return {"questions": [one(q) for q in self.questions],
+                "lender_fields": [one(q) for q in self.lender_fields],
+                "goals": {k: list(v) for k, v in self.goals.items()},
+                "needs": {k: list(v) for k, v in self.needs.items()}}
+
 
 def _question(raw: dict[str, Any], where: str) -> Question:
     qtype = str(raw.get("type", "text"))

@@ -118,10 +118,11 @@ def _review(home: Any, case_id: str) -> None:
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="YAML file with answers (non-interactive).")
 @click.option("--all", "ask_all", is_flag=True, help="Ask every question again, not only the missing ones.")
+@click.option("--review", "review_only", is_flag=True, help="Only show the answers so far (the review screen).")
 @click.option("--json", "as_json", is_flag=True, help="Print what is still missing as JSON.")
 @click.pass_context
 def interview_cmd(ctx: click.Context, case_ref: str, answers_file: Path | None, ask_all: bool,
-                  as_json: bool) -> None:
+                  review_only: bool, as_json: bool) -> None:
     """问卷：只问文书和行动计划还缺少的信息，回答随时保存、可中断续答 (guided interview)."""
     from dunguard.act.facts import load_facts
     from dunguard.act.interview import defaults, load_answers_file, pending, save_answers
@@ -138,6 +139,9 @@ def interview_cmd(ctx: click.Context, case_ref: str, answers_file: Path | None, 
             if left:
                 click.echo(t("act.interview.still_missing",
                              keys="、".join(f"{q.name()}（{q.id}）" for q in left)))
+        return
+    if review_only:
+        _review(home, case_id)
         return
     if as_json:
         print_json({"missing": [q.id for q in pending(load_facts(home, case_id), ask_all=ask_all)]})
