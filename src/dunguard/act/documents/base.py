@@ -168,6 +168,11 @@ class DraftContext:
         return str(value if value is not None else "").replace("|", "｜").replace("\n", " ")
 
     @staticmethod
+    def fname(name: Any) -> str:
+        """A file's own name without the folders it was imported from."""
+        return str(name or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+    @staticmethod
     def quoted(text: str, limit: int = 120) -> str:
         t = " ".join(text.split())
         return t if len(t) <= limit else t[: limit - 1] + "…"
@@ -178,7 +183,7 @@ class DraftContext:
             "blank": blank, "cite": self.cite, "cite_today": self.cite_today, "statutes": self.statutes,
             "finding_cites": self.finding_cites, "finding_statutes": self.finding_statutes,
             "findings": self.findings, "lender": self.lender, "date": self.date, "when": self.when,
-            "period": self.period, "cell": self.cell, "quoted": self.quoted, "today": self.date(self.today),
+            "period": self.period, "cell": self.cell, "quoted": self.quoted, "fname": self.fname, "today": self.date(self.today),
             "lender_types": LENDER_TYPES, "licensed_nfra": LICENSED_NFRA, "quote": self.quote,
             "statutes_of": self.statutes_of, "join_citations": join_citations,
         }
