@@ -26,7 +26,7 @@ class _StreamConn:
 
 
 def main() -> None:
-    out = os.fdopen(os.dup(1), "wb")
+    out = os.fdopen(os.dup(1), "wb", buffering=1 << 20)
     os.dup2(2, 1)  # stray prints go to stderr, never into the message stream
     job = pickle.load(sys.stdin.buffer)
     from dunguard.ingest.pipeline import _parse_worker
