@@ -936,7 +936,7 @@ def _import_one(
                     return fr
             writer = RecordWriter(tx, ev, fr)
             try:
-                if parallel if parallel is not None else _parallel_pays((size or 0)):
+                if parallel if parallel is not None else _parallel_pays(size or 0):
                     writer.write_parallel(importer, item.path, ctx)
                 else:
                     writer.write(importer.parse(item.path, ctx))
