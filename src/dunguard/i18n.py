@@ -58,7 +58,7 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
-def t(key: str, lang: str | None = None, **params: Any) -> str:
+def t(key: str, /, lang: str | None = None, **params: Any) -> str:
     """Translate ``key`` and fill in ``params``; never raises."""
     lang = normalize_lang(lang) if lang else current_lang()
     template = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key)
