@@ -271,7 +271,7 @@ def test_import_on_sqlite_and_postgresql(any_home: Home, tmp_path: Path) -> None
     case = create_case(any_home, "测试")
     src = real("sms_backup_restore", "devadvance_sms_and_mms.xml")
     first = import_paths(any_home, case.id, [src], salvage=True).files[0]
-    assert first.inserted == 49 and first.parsed == {"sms": 41, "mms": 8}
+    assert first.inserted == 49 and first.parsed == {"sms": 41, "mms": 8, "derived": 2}
     again = import_paths(any_home, case.id, [src], salvage=True).files[0]
     assert again.inserted == 0 and again.duplicates == 49
     total, views = list_events(any_home, case.id, kinds=["mms"], number="+15550000011")
@@ -292,3 +292,16 @@ def test_file_added_as_plain_original_can_still_be_imported(home: Home) -> None:
     (g,) = import_paths(home, case.id, [src]).files
     assert g.inserted == 0 and g.duplicates == 12
     assert g.notes == [{"key": "ingest.report.already_imported"}]
+
+
+def test_mms_attachments_are_kept_as_derived_files(home: Home) -> None:
+    from dunguard.models import Derived
+
+    case = create_case(home, "测试")
+    (f,) = import_paths(home, case.id, [real("sms_backup_restore", "devadvance_sample_mms.xml")]).files
+    assert f.derived == 4 and f.inserted == 4
+    with home.store.session() as s:
+        rows = s.execute(select(Derived.kind, Derived.media_type, Derived.stored_path)).all()
+    assert sorted(r[1] for r in rows) == ["application/pdf", "audio/mp3", "image/png", "video/mp4"]
+    assert all(r[0] == "attachment" for r in rows)
+    assert all((home.case_dir(case.id) / r[2]).is_file() for r in rows)

@@ -322,3 +322,22 @@ def test_control_character_references_do_not_break_the_backup(tmp_path: Path) ->
     )
     records, _ = parse(path)
     assert records[0].text == "验证码\ufffd[1m1234\ufffd\ufffd\nend\t\ufffd"
+
+
+def test_mms_attachments_become_derived_files() -> None:
+    from dunguard.records import DerivedRecord
+
+    path = real("devadvance_sample_mms.xml")
+    ctx = ParseContext(display_name=path.name)
+    out = list(IMPORTER.parse(path, ctx))
+    files = [r for r in out if isinstance(r, DerivedRecord)]
+    events = [r for r in out if isinstance(r, EventRecord)]
+    assert [f.media_type for f in files] == ["image/png", "video/mp4", "audio/mp3", "application/pdf"]
+    assert files[0].data.startswith(b"\x89PNG")
+    assert files[3].data.startswith(b"%PDF")
+    # each event names its attachment by the same hash as the derived file
+    import hashlib
+
+    for f, e in zip(files, events, strict=True):
+        assert e.extra["attachments"][0]["sha256"] == hashlib.sha256(f.data).hexdigest()
+        assert f.extra["locator"] == e.locator

@@ -20,7 +20,7 @@ from lxml import etree
 
 from dunguard.errors import HostileInputError
 from dunguard.ingest.base import ParseContext, Record, epoch_ms_to_utc
-from dunguard.records import CallStatus, Direction, EventKind, EventRecord
+from dunguard.records import CallStatus, DerivedRecord, Direction, EventKind, EventRecord
 
 _ROOT_RE = re.compile(rb"<(smses|calls)(\s[^>]*)?>", re.S)
 _COUNT_RE = re.compile(rb'\scount\s*=\s*["\'](\d+)["\']')
@@ -188,6 +188,8 @@ class SmsBackupRestoreImporter:
         "XML; they are repaired into the real character before parsing; control-character "
         "references (&#27;) and lone surrogates become U+FFFD instead of breaking the file",
         "group MMS: address joins members with '~'; addr@type 137=from, 151=to, 130=cc",
+        "MMS attachments (base64 data=) become derived files (kind 'attachment'), their sha256 in the "
+        "event; invalid base64 is reported, never fatal",
         "drafts (sms type 3, mms msg_box 3) were never sent: skipped and reported",
         "a backup cut off while copying: nothing is imported and the break is named "
         "(line, column); with salvage, the complete records before the break are imported",
@@ -247,7 +249,8 @@ class SmsBackupRestoreImporter:
                     rec = self._sms(el, n_sms, ctx, offset)
                 elif tag == "mms":
                     n_mms += 1
-                    rec = self._mms(el, n_mms, ctx, offset)
+                    rec, files = self._mms(el, n_mms, ctx, offset)
+                    yield from files
                 else:
                     n_call += 1
                     rec = self._call(el, n_call, ctx, offset)
@@ -320,19 +323,21 @@ class SmsBackupRestoreImporter:
             extra=extra,
         )
 
-    def _mms(self, el: Any, n: int, ctx: ParseContext, offset: Any) -> EventRecord | None:
+    def _mms(
+        self, el: Any, n: int, ctx: ParseContext, offset: Any
+    ) -> tuple[EventRecord | None, list[DerivedRecord]]:
         get = el.get
         locator = f"mms[{n}] line {el.sourceline}"
         date = get("date")
         ms = _ms(date)
         if ms is None:
             ctx.skip(locator, "ingest.skip.bad_time", value=date)
-            return None
+            return None, []
         box = get("msg_box")
         direction = _MMS_DIRECTION.get(box or "") or _MMS_MTYPE_DIRECTION.get(get("m_type") or "")
         if box == "3":
             ctx.skip(locator, "ingest.skip.draft")
-            return None
+            return None, []
         if direction is None:
             direction = Direction.UNKNOWN
         address = _clean(get("address"))
@@ -349,6 +354,7 @@ class SmsBackupRestoreImporter:
                 recipients.append(a)
         texts: list[str] = []
         attachments: list[dict[str, Any]] = []
+        files: list[DerivedRecord] = []
         for part in el.iter("part"):
             ct = (part.get("ct") or "").lower()
             if ct == "application/smil":
@@ -368,6 +374,16 @@ class SmsBackupRestoreImporter:
                 else:
                     att["bytes"] = len(blob)
                     att["sha256"] = hashlib.sha256(blob).hexdigest()
+                    if blob:
+                        files.append(
+                            DerivedRecord(
+                                kind="attachment",
+                                media_type=ct or "application/octet-stream",
+                                data=blob,
+                                producer="dunguard sms_backup_restore",
+                                extra={"locator": locator, "name": att["name"], "time_raw": date},
+                            )
+                        )
             attachments.append(att)
         if direction is Direction.IN:
             counterpart = senders[0] if senders else address
@@ -389,7 +405,7 @@ class SmsBackupRestoreImporter:
         if sub_id and sub_id != "-1":
             extra["sim"] = sub_id
         rcs = address is not None and "@rcs" in address
-        return EventRecord(
+        event = EventRecord(
             kind=EventKind.MMS,
             time_utc=epoch_ms_to_utc(ms),
             utc_offset_minutes=offset(ms / 1000),
@@ -403,6 +419,7 @@ class SmsBackupRestoreImporter:
             thread=address if group else None,
             extra=extra,
         )
+        return event, files
 
     def _call(self, el: Any, n: int, ctx: ParseContext, offset: Any) -> EventRecord | None:
         get = el.get
