@@ -70,3 +70,14 @@ def test_no_files_is_a_clear_message(web: Browser, home: Home) -> None:
     resp = web.client.post(f"/cases/{case.id}/evidence", files={"files": ("", b"", "application/octet-stream")},
                            data={"csrf_token": web.token}, follow_redirects=False)
     assert resp.status_code == 400 and "没有收到文件" in resp.text
+
+
+def test_too_many_files_in_one_request(web: Browser, home: Home) -> None:
+    case = make_case(home, "文件太多")
+    web.get(f"/cases/{case.id}/evidence")
+    files = [("files", (f"n{i}.txt", b"x", "text/plain")) for i in range(60)]
+    resp = web.client.post(f"/cases/{case.id}/evidence", files=files, data={"csrf_token": web.token},
+                           follow_redirects=False)
+    assert resp.status_code == 400
+    with home.store.session() as s:
+        assert s.query(Evidence).filter(Evidence.case_id == case.id).count() == 0

@@ -26,6 +26,8 @@ CSRF_COOKIE = "dunguard_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+MAX_FILES = 50  # per request (the parsed form is reused by the route)
+MAX_FIELDS = 100
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -74,7 +76,7 @@ async def require_csrf(request: Request) -> None:
     if sent is None:
         ctype = request.headers.get("content-type", "")
         if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
+            form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):

@@ -18,6 +18,7 @@ from dunguard.errors import NotFoundError, UsageError
 from dunguard.i18n import current_lang
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module, see_other
+from dunguard.web.security import MAX_FIELDS
 from dunguard.web.stats import plan_steps
 
 router = APIRouter()
@@ -89,7 +90,7 @@ async def interview_answer(request: Request, case_id: str) -> RedirectResponse:
     iv = _interview()
     if iv is None:
         raise UsageError("web.unavailable")
-    form = await request.form()
+    form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     key = str(form.get("key") or "")
     q = iv.definition().question(key)
     if q is None or key.startswith("lender."):

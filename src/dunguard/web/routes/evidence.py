@@ -20,13 +20,13 @@ from dunguard.models import Derived, Evidence
 from dunguard.web import stats
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module, see_other
+from dunguard.web.security import MAX_FIELDS, MAX_FILES
 from dunguard.web.stats import case_stats
 from dunguard.web.timeline import PAGE_SIZE, TimelineFilter, timeline_page
 
 router = APIRouter()
 
 EVIDENCE_PAGE = 100
-MAX_FILES = 50
 # Every format an importer reads (see dunguard.ingest); anything else is refused before it is stored.
 ALLOWED_SUFFIXES = frozenset({
     ".xml", ".json", ".csv", ".tsv", ".txt", ".vcf", ".zip", ".html", ".htm",
@@ -79,7 +79,7 @@ def evidence_page(request: Request, case_id: str, page: int = 1) -> HTMLResponse
 async def evidence_upload(request: Request, case_id: str) -> RedirectResponse:
     case = load_case(request, case_id)
     home = home_of(request)
-    form = await request.form(max_files=MAX_FILES, max_fields=20)
+    form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     if not uploads:
         raise UsageError("web.upload.no_files")
