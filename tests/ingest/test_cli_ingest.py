@@ -79,3 +79,13 @@ def test_formats_lists_every_importer_with_its_declaration(home: Home) -> None:
         assert names[name]["reads"] and names[name]["samples"] and names[name]["quirks"]
     table = run_cli(["formats"], home=home)
     assert table.code == 0 and "可导入的证据格式" in table.stdout
+
+
+def test_forced_format(home: Home, tmp_path: Path) -> None:
+    case = make_case(home, "催收案")
+    odd = tmp_path / "backup.dat"
+    odd.write_bytes(real("devadvance_sms_small.xml").read_bytes())
+    res = run_cli(["import", case.id, str(odd), "--format", "sms_backup_restore", "--json"], home=home)
+    assert res.code == 0 and res.json()["inserted"] == 12
+    bad = run_cli(["import", case.id, str(odd), "--format", "fax"], home=home)
+    assert bad.code != 0 and "fax" in bad.stderr and "sms_backup_restore" in bad.stderr

@@ -57,11 +57,13 @@ def _make_progress_sink(console: Console) -> Any:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--salvage", is_flag=True, help="截断的文件：导入中断之前完整的记录 (import complete records before a break).")
 @click.option("--tz", default=None, help="手机所在时区，默认用案件的时区 (phone's time zone; default: the case's).")
+@click.option("--format", "fmt", default=None, metavar="NAME",
+              help="不自动识别，强制按这种格式读取（见 dunguard formats）(force an importer).")
 @click.option("--quiet", is_flag=True, help="不显示进度条 (no progress bar).")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 导入报告 (print the import report as JSON).")
 @click.pass_context
 def import_cmd(ctx: click.Context, case_ref: str, paths: tuple[Path, ...], salvage: bool, tz: str | None,
-               quiet: bool, as_json: bool) -> None:
+               fmt: str | None, quiet: bool, as_json: bool) -> None:
     """导入证据：短信/通话备份、手机数据库、通讯录、聊天导出、截图（文件、文件夹或 ZIP）."""
     from dunguard.cases import resolve_case
     from dunguard.ingest.pipeline import import_paths
@@ -72,9 +74,9 @@ def import_cmd(ctx: click.Context, case_ref: str, paths: tuple[Path, ...], salva
     sink = None if quiet or as_json or not console.is_terminal else _make_progress_sink(console)
     if sink is not None:
         with sink.bar:
-            report = import_paths(home, case.id, list(paths), tz=tz, salvage=salvage, progress=sink)
+            report = import_paths(home, case.id, list(paths), tz=tz, salvage=salvage, progress=sink, fmt=fmt)
     else:
-        report = import_paths(home, case.id, list(paths), tz=tz, salvage=salvage)
+        report = import_paths(home, case.id, list(paths), tz=tz, salvage=salvage, fmt=fmt)
     if as_json:
         print_json(report.as_dict())
     elif not quiet or report.failed:

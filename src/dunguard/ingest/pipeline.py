@@ -758,8 +758,14 @@ def import_paths(
     progress: Progress | None = None,
     actor: str = "cli",
     parallel: bool | None = None,
+    fmt: str | None = None,
 ) -> ImportReport:
-    """Import files, folders and ZIPs into a case; one transaction per file."""
+    """Import files, folders and ZIPs into a case; one transaction per file.
+
+    ``fmt`` forces one importer (by name) instead of sniffing, for every file given;
+    ``parallel`` forces (True) or forbids (False) parsing in a child process.
+    """
+    forced = get_importer(fmt) if fmt else None
     sink = progress or Progress()
     with home.store.session() as s:
         case = s.get(Case, case_id)
@@ -783,7 +789,7 @@ def import_paths(
                 if item.path.stat().st_size == 0:
                     raise InputError("ingest.file.empty", file=item.display)
                 head = read_head(item.path, HEAD_BYTES)
-                if _is_zip(item.path, head) and depth < ZIP_MAX_DEPTH and not _claimed(item.path, head):
+                if forced is None and _is_zip(item.path, head) and depth < ZIP_MAX_DEPTH and not _claimed(item.path, head):
                     tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dunguard-zip-")))
                     _extract_zip(item.path, item.display, tmp)
                     fr = _store_container(home, case_id, item, actor)
@@ -800,7 +806,7 @@ def import_paths(
                     ]
                     queue[0:0] = members
                     continue
-                importer = detect(item.path, head, display_name=item.display)
+                importer = forced or detect(item.path, head, display_name=item.display)
             except UnsupportedFormat as exc:
                 fr = FileReport(item.display, status="failed" if item.explicit else "unrecognised")
                 fr.error = _error_dict(exc)
