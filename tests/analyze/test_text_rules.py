@@ -36,7 +36,7 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tc.shame", "欠款都不还，你以后还有脸往哪搁？", None, True),
     ("tc.cooccur", "欠款再拖，你娘家的人我们挨家挨户去问。", None, True),
     ("tc.cooccur", "欠款的事我们已经和你老婆说过了。", None, False),
-    ("tv.cooccur", "欠钱不还，我们可是什么都做得出来，你家孩子还小吧。", None, True),
+    ("tv.cooccur", "欠钱不还，我们会报复你的家人。", None, True),
     ("tv.cooccur", "还款后记得检查一下车的刹车，安全第一。", None, False),
     ("tc.shame", "您的账单那边已经处理好了，逾期已结清。", None, False),
     ("tc.expose", "欠款不还，明天把你的身份证照片挂到网上曝光。", None, True),
