@@ -102,3 +102,30 @@ def heat_map(heat: list[list[int]]) -> Markup:
             )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def hbars(items: list[tuple[str, int]], title: str, chart_id: str) -> Markup:
+    """Horizontal bars with a text label each (labels are escaped: they may come from messages)."""
+    if not items:
+        return Markup("")
+    top = max(n for _, n in items) or 1
+    label_w, row_h, right = 230, 26, 60
+    height = row_h * len(items) + 8
+    plot_w = WIDTH - label_w - right
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{chart_id}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}">{escape(title)}</title>'
+    ]
+    for i, (label, n) in enumerate(items):
+        y = 4 + i * row_h
+        w = plot_w * n / top
+        shown = label if len(label) <= 16 else label[:15] + "…"
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4}" text-anchor="end" font-size="13" fill="#1b1b1b">'
+            f"{escape(shown)}</text>"
+            f'<rect x="{label_w}" y="{y + 3}" width="{max(w, 1):.1f}" height="{row_h - 8}" fill="#17324d">'
+            f"<title>{escape(label)}: {n}</title></rect>"
+            f'<text x="{label_w + w + 6:.1f}" y="{y + row_h / 2 + 4}" font-size="13" fill="#1b1b1b">{n}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, or_, select
 
 import dunguard.web.charts as charts
+from dunguard.i18n import t
 from dunguard.models import Evidence, Finding, Party
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module
@@ -64,6 +65,7 @@ def dashboard(request: Request, case_id: str) -> HTMLResponse:
     case = load_case(request, case_id)
     stats = case_stats(home_of(request), case.id)
     known, step = next_step(request, case.id, stats.total_events)
+    who = lenders(request, case.id)
     return render(
         request,
         "dashboard.html",
@@ -76,7 +78,10 @@ def dashboard(request: Request, case_id: str) -> HTMLResponse:
         heat_svg=charts.heat_map(stats.heat),
         next_step=step,
         plan_pending=not known,
-        lenders=lenders(request, case.id),
+        lenders=who,
+        lenders_svg=charts.hbars([(name, n) for name, n in who if n], t("web.dash.lenders"), "lenders-title"),
+        numbers_svg=charts.hbars([(str(r.get("display") or r.get("number")), int(r.get("total") or 0))
+                                  for r in stats.numbers], t("web.dash.top_numbers"), "numbers-title"),
     )
 
 
