@@ -90,10 +90,17 @@ def test_delete_needs_the_confirmation_box(web: Browser, home: Home) -> None:
     page = web.get(f"/cases/{case.id}/delete")
     assert "无法恢复" in page.text
     assert web.post(f"/cases/{case.id}/delete").status_code == 400
+    web.get(f"/cases/{case.id}/integrity")
+    exported = web.post(f"/cases/{case.id}/export")
+    assert exported.status_code == 303
+    assert (home.root / "exports" / case.id).is_dir()
+    web.get(f"/cases/{case.id}/delete")
     resp = web.post(f"/cases/{case.id}/delete", {"confirm": "yes"})
     assert resp.status_code == 303 and resp.headers["location"] == "/cases"
     with home.store.session() as s:
         assert s.get(Case, case.id) is None
+    assert not (home.root / "exports" / case.id).exists()
+    assert not home.case_dir(case.id).exists()
 
 
 def test_upload_size_limit(home: Home, tmp_path: Path) -> None:

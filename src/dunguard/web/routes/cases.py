@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -48,4 +50,6 @@ def case_delete(request: Request, case_id: str, confirm: str = Form("")) -> Redi
     if confirm != "yes":
         raise UsageError("web.case.delete_unconfirmed")
     delete_case(home_of(request), case.id)
+    exports = home_of(request).root / "exports" / case.id  # packages exported through the web app
+    shutil.rmtree(exports, ignore_errors=True)
     return see_other("/cases")
