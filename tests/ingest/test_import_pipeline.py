@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from dunguard.cases import create_case
@@ -305,3 +308,14 @@ def test_mms_attachments_are_kept_as_derived_files(home: Home) -> None:
     assert sorted(r[1] for r in rows) == ["application/pdf", "audio/mp3", "image/png", "video/mp4"]
     assert all(r[0] == "attachment" for r in rows)
     assert all((home.case_dir(case.id) / r[2]).is_file() for r in rows)
+
+
+@given(st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)))
+def test_fast_sqlite_time_text_equals_sqlalchemys(moment: dt.datetime) -> None:
+    """Rows bypass SQLAlchemy on SQLite: the time text must be exactly what it would store."""
+    from dunguard.ingest.pipeline import _RowBuilder
+
+    aware = moment.replace(tzinfo=dt.UTC)
+    time_us = (aware - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+    expected = moment.isoformat(" ", "microseconds")
+    assert _RowBuilder("c", None, True, {})._sqlite_time(time_us) == expected
