@@ -78,6 +78,7 @@ __all__ = [
     "AnalysisSummary",
     "TextHit",
     "analyze_case",
+    "case_filter",
     "cite_compact",
     "display_number",
     "epoch_seconds",
@@ -298,6 +299,24 @@ def _case_facts(session: Session, case_id: str) -> _CaseFacts:
     return _CaseFacts(zone, debtor, contacts, lenders, contact_ev, kinds)
 
 
+def case_filter(session: Session, case_id: str) -> ColumnElement[bool]:
+    """``events.case_id = ?``, written so that SQLite reads a large case sequentially.
+
+    Through the ``(case_id, …)`` indexes SQLite fetches every row of the case at random, about
+    three times slower than one sequential pass over the table when the case holds most of
+    it (measured on a million events).  A small case among many keeps the index.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return Event.case_id == case_id
+    in_case = session.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id)) or 0
+    if in_case < 50_000:
+        return Event.case_id == case_id
+    everything = session.scalar(select(func.max(Event.id))) or 0
+    if in_case * 3 >= everything:
+        return Event.case_id.concat("") == case_id
+    return Event.case_id == case_id
+
+
 def epoch_seconds(session: Session) -> ColumnElement[int]:
     """``events.time_utc`` as integer epoch seconds, computed by the database (no per-row parsing)."""
     if session.get_bind().dialect.name == "sqlite":
@@ -441,7 +460,7 @@ def _load_rows(
             Event.id, Event.kind, Event.direction, epoch_seconds(session), Event.counterpart_e164, Event.counterpart_raw,
             Event.channel, Event.text, Event.duration_s, Event.call_status, Event.evidence_id, Event.number_kind,
         )
-        .where(Event.case_id == case_id)
+        .where(case_filter(session, case_id))
         .order_by(Event.time_utc, Event.id)
     )
     rows: list[Row] = []

@@ -22,7 +22,7 @@
     }
 
 How it stays fast on a million events: two aggregate queries over the ``events`` table
-(``(case_id, time_utc)`` index): one groups by kind and 15-minute UTC bucket (at most 96
+(on SQLite a large case is read sequentially, see ``engine.case_filter``): one groups by kind and 15-minute UTC bucket (at most 96
 buckets a day, converted to local days, hours and weekdays in Python with the zone's
 real offset for each bucket); one groups by counterpart number, kind, direction and call
 status (night counts via a CASE on the local time of day, using the zone's offset at
@@ -41,7 +41,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from dunguard.analyze.engine import display_number, epoch_seconds
+from dunguard.analyze.engine import case_filter, display_number, epoch_seconds
 from dunguard.errors import NotFoundError
 from dunguard.home import Home
 from dunguard.models import Case, Event, Finding, Party, Phone
@@ -78,10 +78,11 @@ def timeline(home: Home, case_id: str, *, top_numbers: int = 100) -> dict[str, A
             raise NotFoundError("error.case.not_found", ref=case_id)
         zone = ZoneInfo(c.timezone or "Asia/Shanghai")
         epoch = epoch_seconds(s)
+        in_case = case_filter(s, case_id)
         bucket = epoch.op("/")(BUCKET_SECONDS).label("bucket")  # integer division on both backends
         rows = s.execute(
             select(Event.kind, bucket, func.count())
-            .where(Event.case_id == case_id)
+            .where(in_case)
             .group_by(Event.kind, bucket)
         ).all()
         offsets: dict[int, int] = {}
@@ -117,7 +118,7 @@ def timeline(home: Home, case_id: str, *, top_numbers: int = 100) -> dict[str, A
         mid = (first_b + last_b) * BUCKET_SECONDS // 2 if first_b is not None and last_b is not None else 0
         mid_delta = dt.datetime.fromtimestamp(mid, dt.UTC).astimezone(zone).utcoffset()
         mid_off = int(mid_delta.total_seconds()) if mid_delta else 0
-        numbers, numbers_total = _numbers(s, case_id, epoch, mid_off, zone, top_numbers)
+        numbers, numbers_total = _numbers(s, case_id, in_case, epoch, mid_off, zone, top_numbers)
         third = _third_parties(s, case_id, zone)
     return {
         "case_id": case_id,
@@ -137,7 +138,8 @@ def timeline(home: Home, case_id: str, *, top_numbers: int = 100) -> dict[str, A
 
 
 def _numbers(
-    s: Session, case_id: str, epoch: ColumnElement[int], offset: int, zone: ZoneInfo, top: int
+    s: Session, case_id: str, in_case: ColumnElement[bool], epoch: ColumnElement[int], offset: int, zone: ZoneInfo,
+    top: int,
 ) -> tuple[list[dict[str, Any]], int]:
     tod = (epoch + offset).self_group().op("%")(86400).self_group()
     night = func.sum(case((or_(tod >= NIGHT_START, tod < NIGHT_END), 1), else_=0))
@@ -146,7 +148,7 @@ def _numbers(
             Event.counterpart_e164, Event.kind, Event.direction, Event.call_status, func.count(),
             func.sum(Event.duration_s), func.min(Event.time_utc), func.max(Event.time_utc), night,
         )
-        .where(and_(Event.case_id == case_id, Event.counterpart_e164.is_not(None)))
+        .where(and_(in_case, Event.counterpart_e164.is_not(None)))
         .group_by(Event.counterpart_e164, Event.kind, Event.direction, Event.call_status)
     ).all()
     per: dict[str, dict[str, Any]] = {}
