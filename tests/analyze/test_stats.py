@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from engine_helpers import COLLECTOR, MUM, call, sms
 
+from dunguard.analyze import engine
 from dunguard.analyze.engine import analyze_case
 from dunguard.analyze.stats import timeline
 from dunguard.home import Home
@@ -55,3 +57,17 @@ def test_empty_case_timeline(home: Home) -> None:
     case = make_case(home)
     tl = timeline(home, case.id)
     assert tl["total"] == 0 and tl["per_day"] == [] and tl["numbers"] == [] and tl["range"] == [None, None]
+
+
+def test_sequential_scan_gives_the_same_figures(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = make_case(home)
+    other = make_case(home, "另一个案件")
+    add_events(home, other.id, [call(utc(2026, 3, 1, 1), COLLECTOR)])
+    add_events(home, case.id, [sms(utc(2026, 3, 2, 2), COLLECTOR, "你的欠款今天必须还清"),
+                               call(utc(2026, 3, 2, 15), COLLECTOR), call(utc(2026, 3, 2, 16), COLLECTOR)])
+    indexed = timeline(home, case.id)
+    first = analyze_case(home, case.id).as_dict()
+    monkeypatch.setattr(engine, "SEQUENTIAL_MIN_EVENTS", 0)
+    assert timeline(home, case.id) == indexed
+    again = analyze_case(home, case.id).as_dict()
+    assert again["events"] == first["events"] == 3 and again["findings"] == first["findings"] and again["updated"] == 0

@@ -88,6 +88,7 @@ __all__ = [
 
 TEXT_KINDS = frozenset({"sms", "mms", "chat", "ocr", "diary"})
 MAX_REFS = 5000  # evidence refs stored per finding (``count`` always holds the full number)
+SEQUENTIAL_MIN_EVENTS = 50_000  # cases this large are read sequentially on SQLite (case_filter)
 ATTRIBUTION_SAMPLE = 50  # collection texts per number read for 【签名】 / platform / template votes
 THIRD_PARTY_OWNER_ROLES = frozenset({"contact", "third_party", "family", "friend", "colleague", "employer"})
 DEBTOR_ROLES = frozenset({"debtor", "guarantor"})
@@ -309,7 +310,7 @@ def case_filter(session: Session, case_id: str) -> ColumnElement[bool]:
     if session.get_bind().dialect.name != "sqlite":
         return Event.case_id == case_id
     in_case = session.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id)) or 0
-    if in_case < 50_000:
+    if in_case < SEQUENTIAL_MIN_EVENTS:
         return Event.case_id == case_id
     everything = session.scalar(select(func.max(Event.id))) or 0
     if in_case * 3 >= everything:
