@@ -30,8 +30,19 @@ from dunguard.i18n import t
 CHUNK_LINES = 2000
 _OPTIONAL_STR_FIELDS = ("channel", "addressee", "time")
 
-# (line number, output JSON line or None, error reason or None, has labels)
-LineResult = tuple[int, str | None, str | None, bool]
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """Output of one chunk: complete output lines as one block, and its bad lines.
+
+    ``bad`` holds (line number, reason, offset in ``text`` where the line would have been),
+    so ``strict`` can write exactly the good lines that came before the first bad one.
+    """
+
+    text: str
+    bad: tuple[tuple[int, str, int], ...]
+    good: int
+    flagged: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +85,22 @@ def scan_record(rec: dict[str, Any]) -> dict[str, Any]:
     return {"id": rec["id"], **result.to_dict()}
 
 
-def process_chunk(chunk: list[tuple[int, bytes]]) -> list[LineResult]:
-    out: list[LineResult] = []
+def process_chunk(chunk: list[tuple[int, bytes]]) -> ChunkResult:
+    parts: list[str] = []
+    bad: list[tuple[int, str, int]] = []
+    size = flagged = 0
+    dumps = json.dumps
     for lineno, raw in chunk:
         rec, error = parse_line(raw)
         if rec is None:
-            out.append((lineno, None, error, False))
-        else:
-            result = scan_record(rec)
-            out.append((lineno, json.dumps(result, ensure_ascii=False), None, bool(result["labels"])))
-    return out
+            bad.append((lineno, error or "", size))
+            continue
+        result = scan_record(rec)
+        line = dumps(result, ensure_ascii=False) + "\n"
+        parts.append(line)
+        size += len(line)
+        flagged += bool(result["labels"])
+    return ChunkResult("".join(parts), tuple(bad), len(parts), flagged)
 
 
 def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -109,8 +126,9 @@ def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: 
                chunk_lines: int = CHUNK_LINES) -> BatchReport:
     """Scan JSON lines from ``lines`` (bytes, with or without newlines) and ``write`` results.
 
-    ``write`` receives each output line without the newline.  Bad lines go to ``on_bad``
-    (and into the report); with ``strict`` the first raises ``FormatError``.
+    ``write`` receives blocks of complete output lines (each ending in a newline).  Bad
+    lines go to ``on_bad`` (and into the report); with ``strict`` the first raises
+    ``FormatError`` after the good lines before it were written.
     """
     if jobs < 1:
         raise UsageError("analyze.scan.bad_jobs", value=jobs)
@@ -118,7 +136,7 @@ def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: 
     chunks = _chunks(_numbered(lines), chunk_lines)
     pool = None
     if jobs == 1:
-        results: Iterator[list[LineResult]] = map(process_chunk, chunks)
+        results: Iterator[ChunkResult] = map(process_chunk, chunks)
     else:
         default_scanner()  # build once; forked workers inherit it
         methods = multiprocessing.get_all_start_methods()
@@ -126,19 +144,23 @@ def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: 
         pool = ctx.Pool(jobs, initializer=_init_worker)
         results = pool.imap(process_chunk, chunks)
     try:
-        for chunk_result in results:
-            for lineno, line, error, has_labels in chunk_result:
-                if line is None:
-                    bad = BadLine(lineno, error or "")
-                    report.bad.append(bad)
-                    if strict:
-                        raise FormatError("analyze.scan.bad_line", file=source, line=lineno, reason=bad.reason)
-                    if on_bad is not None:
-                        on_bad(bad)
-                    continue
-                report.total += 1
-                report.flagged += has_labels
-                write(line)
+        for chunk in results:
+            if strict and chunk.bad:
+                lineno, reason, offset = chunk.bad[0]
+                if offset:
+                    write(chunk.text[:offset])
+                report.total += chunk.text.count("\n", 0, offset)
+                report.bad.append(BadLine(lineno, reason))
+                raise FormatError("analyze.scan.bad_line", file=source, line=lineno, reason=reason)
+            for lineno, reason, _ in chunk.bad:
+                bad = BadLine(lineno, reason)
+                report.bad.append(bad)
+                if on_bad is not None:
+                    on_bad(bad)
+            if chunk.text:
+                write(chunk.text)
+            report.total += chunk.good
+            report.flagged += chunk.flagged
     finally:
         if pool is not None:
             pool.terminate()

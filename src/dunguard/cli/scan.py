@@ -41,7 +41,7 @@ def scan_command(input_path: str, output_path: str, jobs: int, strict: bool) -> 
         source.close()
         raise StorageError("analyze.scan.cannot_write", file=output_path, error=exc.strerror or str(exc)) from None
     try:
-        report = scan_lines(source, lambda line: sink.write(line + "\n"), jobs=jobs, strict=strict,
+        report = scan_lines(source, sink.write, jobs=jobs, strict=strict,
                             source=input_path, on_bad=warn)
     finally:
         if source is not sys.stdin.buffer:
