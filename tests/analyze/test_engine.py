@@ -199,6 +199,8 @@ def test_contact_after_stop_request(home: Home) -> None:
     analyze_case(home, case.id)
     (f,) = findings(home, case.id, rule_id="T8")
     assert f.count == 2 and len(f.evidence_refs) == 3 and "2026-03-02" in f.summary
+    # 治安管理处罚法第五十条第二款 needs a police order: stated as a condition, never as "可能违反" alone
+    assert f.summary.count("可能违反") == 1 and "如公安机关已责令其禁止接触，还可能违反" in f.summary
 
 
 def test_status_inherited_when_a_number_is_later_linked_to_a_lender(home: Home) -> None:

@@ -116,6 +116,10 @@ SEVERITY: dict[str, str] = {
     "number_rotation": "low",
 }
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+# statutes a rule cites that apply only under a condition the events cannot show; the summary
+# states the condition instead of "可能违反" (T8: 治安管理处罚法第五十条第二款 needs a police
+# no-contact order, see the rule's explanation in the rulebook)
+CONDITIONAL_BASIS: dict[str, dict[str, str]] = {"T8": {"psl2025_50": "if_police_order"}}
 BEHAVIOUR_LABELS = (
     "night_contact", "call_frequency", "call_attempts", "burst", "number_rotation",
     "contact_after_stop", "third_party_reached", "repeated_abuse",
@@ -793,13 +797,21 @@ def render_summary(
         what = t(f"engine.summary.{label}", lang=lang, **params)
     laws: list[Statute] = []
     standards: list[Statute] = []
+    conditional: dict[str, list[Statute]] = defaultdict(list)
+    conditions = CONDITIONAL_BASIS.get(rule_id, {})
     for sid in basis:
         st = book.statutes.get(sid)
-        if st is not None:
+        if st is None:
+            continue
+        if sid in conditions:
+            conditional[conditions[sid]].append(st)
+        else:
             (standards if st.strength == "S" else laws).append(st)
     parts = [what]
     if laws:
         parts.append(t("engine.legal.law", lang=lang, citations=cite_compact(laws, lang)))
+    for condition, statutes in conditional.items():
+        parts.append(t(f"engine.legal.{condition}", lang=lang, citations=cite_compact(statutes, lang)))
     if standards:
         parts.append(t("engine.legal.standard", lang=lang, citations=cite_compact(standards, lang)))
     parts.append(t("engine.legal.judge", lang=lang))
