@@ -106,6 +106,7 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
     page.screenshot(path=str(shots / "02-evidence-chosen.png"), full_page=True)
     page.get_by_role("button", name="上传并导入").click()
     page.wait_for_url("**/evidence/report/*", timeout=120_000)
+    page.wait_for_selector("p.done", timeout=180_000)  # the job page refreshes itself until the import is done
     report = page.content()
     assert "已导入" in report and "微信截图.png" in report
     page.screenshot(path=str(shots / "03-import-report.png"), full_page=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
-from web_helpers import Browser, make_client
+from web_helpers import Browser, finish_upload, make_client
 
 from dunguard.demo import write_demo_backup
 from dunguard.home import Home
@@ -32,11 +32,8 @@ def demo_case(web: Browser, tmp_path: Path) -> str:
     assert resp.status_code == 303
     case_id = resp.headers["location"].rsplit("/", 1)[1]
     files = write_demo_backup(tmp_path / "backup")
-    done = upload(web, case_id, files)
-    assert done.status_code == 303, done.text[:500]  # type: ignore[attr-defined]
-    report = web.get(done.headers["location"])  # type: ignore[attr-defined]
-    assert report.status_code == 200
-    assert "已导入" in report.text and "新增" in report.text
+    report = finish_upload(web, upload(web, case_id, files))
+    assert "已导入" in report and "新增" in report
     return case_id
 
 
@@ -175,8 +172,7 @@ def test_screenshot_upload_shows_image_and_ocr_text(web: Browser, home: Home, tm
 
     case = make_case(home, "截图")
     shot = render_text_image(tmp_path / "shot.png", ["再不还钱就爆你通讯录", "明天上门找你"])
-    resp = upload(web, case.id, [shot])
-    assert resp.status_code == 303  # type: ignore[attr-defined]
+    finish_upload(web, upload(web, case.id, [shot]))
     with home.store.session() as s:
         ev = s.query(Evidence).filter(Evidence.case_id == case.id).one()
     page = web.get(f"/cases/{case.id}/evidence/{ev.id}").text

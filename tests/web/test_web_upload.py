@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
-from web_helpers import Browser
+from web_helpers import Browser, finish_upload
 
 from dunguard.home import Home
 from dunguard.models import Evidence
@@ -45,8 +45,7 @@ def test_same_file_twice_is_a_resubmission(web: Browser, home: Home, tmp_path: P
         web.get(f"/cases/{case.id}/evidence")
         resp = web.client.post(f"/cases/{case.id}/evidence", files={"files": ("通讯录.vcf", vcf, "text/vcard")},
                                data={"csrf_token": web.token}, follow_redirects=False)
-        assert resp.status_code == 303
-    report = web.get(resp.headers["location"]).text
+        report = finish_upload(web, resp)
     assert "通讯录.vcf" in report and "此前已上传过相同文件" in report
     with home.store.session() as s:
         assert s.query(Evidence).filter(Evidence.case_id == case.id).count() == 1
@@ -57,8 +56,7 @@ def test_unrecognised_content_is_reported_not_stored(web: Browser, home: Home) -
     web.get(f"/cases/{case.id}/evidence")
     resp = web.client.post(f"/cases/{case.id}/evidence", files={"files": ("notes.csv", b"\x00\x01\x02garbage", "text/csv")},
                            data={"csrf_token": web.token}, follow_redirects=False)
-    assert resp.status_code == 303
-    report = web.get(resp.headers["location"]).text
+    report = finish_upload(web, resp)
     assert "notes.csv" in report and "失败" in report
     with home.store.session() as s:
         assert s.query(Evidence).filter(Evidence.case_id == case.id).count() == 0
@@ -81,3 +79,24 @@ def test_too_many_files_in_one_request(web: Browser, home: Home) -> None:
     assert resp.status_code == 400
     with home.store.session() as s:
         assert s.query(Evidence).filter(Evidence.case_id == case.id).count() == 0
+
+
+def test_import_runs_in_the_background_with_a_progress_page(web: Browser, home: Home, tmp_path: Path) -> None:
+    from dunguard.demo import write_demo_backup
+
+    case = make_case(home, "后台导入")
+    files = write_demo_backup(tmp_path / "b")
+    web.get(f"/cases/{case.id}/evidence")
+    resp = web.client.post(f"/cases/{case.id}/evidence", data={"csrf_token": web.token},
+                           files=[("files", (f.name, f.read_bytes(), "application/xml")) for f in files],
+                           follow_redirects=False)
+    first = web.get(resp.headers["location"]).text
+    assert "导入结果" in first
+    if 'http-equiv="refresh"' in first:  # still running: a status region that refreshes itself
+        assert 'role="status"' in first and "正在" in first
+    final = finish_upload(web, resp)
+    assert 'http-equiv="refresh"' not in final and "已导入" in final
+    other = make_case(home, "别的案件")
+    job = resp.headers["location"].rsplit("/", 1)[1]
+    assert web.client.get(f"/cases/{other.id}/evidence/report/{job}").status_code == 404
+    assert web.client.get(f"/cases/{case.id}/evidence/report/nope").status_code == 404

@@ -68,3 +68,19 @@ def render_text_image(path: Path, lines: list[str]) -> Path:
         draw.text((40, 60 + i * 80), line, font=font, fill=(0, 0, 0))
     img.save(path)
     return path
+
+
+def finish_upload(web: Browser, resp: Any, timeout: float = 180) -> str:
+    """Follow an upload's redirect to its job page until the import is finished; return the page."""
+    import time
+
+    assert resp.status_code == 303, resp.text[:500]
+    url = resp.headers["location"]
+    deadline = time.monotonic() + timeout
+    while True:
+        page = web.get(url)
+        assert page.status_code == 200, page.text[:500]
+        if 'http-equiv="refresh"' not in page.text:
+            return str(page.text)
+        assert time.monotonic() < deadline, "import did not finish"
+        time.sleep(0.2)

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from dunguard.errors import DunGuardError, NotFoundError, StorageError
 from dunguard.home import Home
 from dunguard.i18n import t
+from dunguard.web.jobs import JobRegistry
 from dunguard.web.rendering import render
 from dunguard.web.security import GuardMiddleware, require_csrf
 
@@ -31,13 +32,15 @@ def create_app(
     allowed_hosts: tuple[str, ...] | None = None,
     analyze_after_upload: bool = True,
     warm_cache: bool = False,
+    background_imports: bool = True,
 ) -> FastAPI:
     """Build the web app for ``home``.
 
     ``password`` turns on HTTP basic auth (``dunguard serve --public``); ``allowed_hosts``
     (the CLI passes the loopback names) refuses other ``Host`` headers, which stops DNS
     rebinding attacks from reaching a server bound to 127.0.0.1.  ``warm_cache`` computes a
-    case's dashboard figures in a background thread after an upload (the server turns it on).
+    case's dashboard figures in a background thread after an upload (the server turns it on);
+    ``background_imports=False`` runs an upload's import inside the request (for scripts).
     """
     from dunguard.web.routes import ROUTERS
 
@@ -52,7 +55,8 @@ def create_app(
     app.state.max_upload_bytes = max_upload_bytes
     app.state.analyze_after_upload = analyze_after_upload
     app.state.warm_cache = warm_cache
-    app.state.import_reports = {}
+    app.state.background_imports = background_imports
+    app.state.import_jobs = JobRegistry()
     static_dir = resources.files("dunguard.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     for router in ROUTERS:

@@ -7,7 +7,6 @@ import re
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
@@ -17,9 +16,8 @@ from starlette.datastructures import UploadFile
 from dunguard.errors import NotFoundError, UsageError
 from dunguard.i18n import t
 from dunguard.models import Derived, Evidence
-from dunguard.web import stats
 from dunguard.web.rendering import render
-from dunguard.web.routes._common import home_of, load_case, optional_module, see_other
+from dunguard.web.routes._common import home_of, load_case, see_other
 from dunguard.web.security import MAX_FIELDS, MAX_FILES
 from dunguard.web.stats import case_stats
 from dunguard.web.timeline import PAGE_SIZE, TimelineFilter, timeline_page
@@ -105,47 +103,26 @@ async def evidence_upload(request: Request, case_id: str) -> RedirectResponse:
                 while chunk := await up.read(1 << 20):
                     out.write(chunk)
             paths.append(target)
-        report = _import(request, case.id, paths)
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
         for up in uploads:
             await up.close()
-    if request.app.state.warm_cache:
-        stats.warm(home, [case.id])
-    report_id = uuid.uuid4().hex
-    reports: dict[str, Any] = request.app.state.import_reports
-    reports[report_id] = {"case_id": case.id, **report}
-    while len(reports) > 50:
-        reports.pop(next(iter(reports)))
-    return see_other(f"/cases/{case.id}/evidence/report/{report_id}")
+    state = request.app.state
+    job = state.import_jobs.start(home, case.id, staging, paths, analyze=state.analyze_after_upload,
+                                  warm=state.warm_cache, background=state.background_imports)
+    return see_other(f"/cases/{case.id}/evidence/report/{job.id}")
 
 
-def _import(request: Request, case_id: str, paths: list[Path]) -> dict[str, Any]:
-    """Run the import pipeline (and analysis, when this version has it)."""
-    from dunguard.ingest.pipeline import import_paths
-
-    home = home_of(request)
-    imported = import_paths(home, case_id, paths, actor="web")
-    files = imported.as_dict()["files"]
-    prefix = str(paths[0].parent) + "/"
-    for f in files:  # show the uploaded name, not the staging folder
-        if isinstance(f.get("file"), str) and f["file"].startswith(prefix):
-            f["file"] = f["file"][len(prefix):]
-    analysis: dict[str, Any] | None = None
-    engine = optional_module("dunguard.analyze.engine")
-    if engine is not None and request.app.state.analyze_after_upload and imported.inserted:
-        summary = engine.analyze_case(home, case_id, actor="web")
-        analysis = summary.as_dict() if hasattr(summary, "as_dict") else dict(summary)
-    return {"files": files, "inserted": imported.inserted, "analysis": analysis}
-
-
-@router.get("/cases/{case_id}/evidence/report/{report_id}", response_class=HTMLResponse)
-def upload_report(request: Request, case_id: str, report_id: str) -> HTMLResponse:
+@router.get("/cases/{case_id}/evidence/report/{job_id}", response_class=HTMLResponse)
+def upload_report(request: Request, case_id: str, job_id: str) -> HTMLResponse:
+    """The import's progress (refreshing itself) and, when it is finished, its report."""
     case = load_case(request, case_id)
-    report = request.app.state.import_reports.get(report_id)
-    if report is None or report["case_id"] != case.id:
+    job = request.app.state.import_jobs.get(job_id)
+    if job is None or job.case_id != case.id:
         raise NotFoundError("web.upload.report_gone")
-    return render(request, "upload_report.html", case=case, active="evidence", report=report)
+    return render(request, "upload_report.html", case=case, active="evidence", job=job, report=job.report)
 
 
 def _evidence(request: Request, case_id: str, evidence_id: int) -> tuple[Evidence, list[Derived]]:
