@@ -484,7 +484,7 @@ def _load_rows(
     details = facts.attributions
     shared: dict[Any, Any] = {}  # one object per distinct kind / direction / status / day / minute
     for (ev_id, kind, direction, ts, e164, raw, channel, text, duration, status, evidence_id,
-         number_kind) in session.connection().execution_options(yield_per=20_000).execute(stmt):
+         number_kind) in session.connection().execute(stmt.execution_options(yield_per=20_000)):
         ts = int(ts)
         day, minute = clock.local(ts)
         day = shared.setdefault(day, day)
