@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -133,3 +134,16 @@ def test_find_spans_point_at_the_query(text: str, query: str) -> None:
     q = query.strip()
     for start, end in find_spans(text, query):
         assert text[start:end] == q
+
+
+def test_whole_case_total_is_exact_beyond_the_cap(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dunguard.web import timeline as tl
+
+    case = make_case(home, "计数")
+    add_events(home, case.id, [{"kind": "sms", "direction": "in", "time_utc": utc(2024, 1, 1) + dt.timedelta(minutes=i),
+                                "counterpart_raw": "10690000", "text": f"第{i}条"} for i in range(30)])
+    monkeypatch.setattr(tl, "COUNT_CAP", 10)
+    whole = timeline_page(home, case.id, TimelineFilter(kinds=[]))
+    assert whole.total == 30 and not whole.total_capped
+    searched = timeline_page(home, case.id, TimelineFilter(query="第"))
+    assert searched.total == 10 and searched.total_capped

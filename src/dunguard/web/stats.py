@@ -25,6 +25,7 @@ from dunguard.home import Home
 from dunguard.models import Event, Finding, LedgerEntry
 
 _CACHE_SIZE = 32
+SYNC_PLAN_EVENTS = 100_000  # above this the action plan is prepared in the background
 T = TypeVar("T")
 
 
@@ -83,6 +84,11 @@ def peek(home: Home, case_id: str, name: str) -> tuple[bool, Any]:
         if key in _cache:
             return True, _cache[key]
     return False, None
+
+
+def event_count(home: Home, case_id: str) -> int:
+    with home.store.session() as s:
+        return int(s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id)) or 0)
 
 
 def data_version(home: Home, case_id: str) -> tuple[Any, ...]:

@@ -37,6 +37,11 @@ class TimelineFilter:
     query: str | None = None
     evidence_id: int | None = None
 
+    @property
+    def is_empty(self) -> bool:
+        return not (self.number or self.kinds or self.label or self.since or self.until or self.query
+                    or self.evidence_id is not None)
+
 
 @dataclass
 class TimelinePage:
@@ -145,7 +150,10 @@ def timeline_page(
         capped = _apply(select(Event.id), case_id, f, label_ids, sequential=scan).limit(COUNT_CAP + 1).subquery()
         page.total = int(s.scalar(select(func.count()).select_from(capped)) or 0)
         if page.total > COUNT_CAP:
-            page.total, page.total_capped = COUNT_CAP, True
+            if f.is_empty:  # the whole case: an exact count is cheap (covering index)
+                page.total = int(s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id)) or 0)
+            else:
+                page.total, page.total_capped = COUNT_CAP, True
         stmt = _apply(select(Event), case_id, f, label_ids, sequential=scan and not page.total_capped)
         if after is not None:
             when, ident = after

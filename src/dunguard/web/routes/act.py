@@ -19,7 +19,7 @@ from dunguard.i18n import current_lang
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module, see_other
 from dunguard.web.security import MAX_FIELDS
-from dunguard.web.stats import plan_steps
+from dunguard.web.stats import SYNC_PLAN_EVENTS, event_count, peek, plan_steps, warm
 
 router = APIRouter()
 
@@ -115,15 +115,19 @@ async def interview_answer(request: Request, case_id: str) -> RedirectResponse:
 @router.get("/cases/{case_id}/plan", response_class=HTMLResponse)
 def plan_page(request: Request, case_id: str) -> HTMLResponse:
     case = load_case(request, case_id)
-    steps = plan_steps(home_of(request), case.id, current_lang())
+    home = home_of(request)
+    lang = current_lang()
+    if request.app.state.warm_cache and optional_module("dunguard.act.plan") is not None:
+        found, steps = peek(home, case.id, f"plan:{lang}")
+        if not found and event_count(home, case.id) >= SYNC_PLAN_EVENTS:  # big case: prepare it in the background
+            warm(home, [case.id])
+            return render(request, "plan.html", case=case, active="plan", steps=[], available=True,
+                          doc_names={}, preparing=True)
+    steps = plan_steps(home, case.id, lang)
     docs = _documents()
-    doc_names = {k.id: k.name(current_lang()) for k in docs.KINDS} if docs else {}
+    doc_names = {k.id: k.name(lang) for k in docs.KINDS} if docs else {}
     return render(request, "plan.html", case=case, active="plan", steps=steps, available=steps is not None,
-                  doc_names=doc_names)
-
-
-
-
+                  doc_names=doc_names, preparing=False)
 
 # ----------------------------------------------------------------------------- documents
 

@@ -13,7 +13,7 @@ from dunguard.i18n import t
 from dunguard.models import Evidence, Finding, Party
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import home_of, load_case, optional_module
-from dunguard.web.stats import case_stats, peek, plan_steps, warm
+from dunguard.web.stats import SYNC_PLAN_EVENTS, case_stats, peek, plan_steps, warm
 
 router = APIRouter()
 
@@ -37,9 +37,6 @@ def findings_summary(request: Request, case_id: str) -> dict[str, Any]:
     ordered = sorted(by_label.items(), key=lambda kv: (-kv[1]["high"], -kv[1]["total"], kv[0]))
     return {"by_label": ordered, "by_severity": by_severity, "total": sum(by_severity.values()),
             "evidence": evidence}
-
-
-SYNC_PLAN_EVENTS = 100_000
 
 
 def next_step(request: Request, case_id: str, events: int) -> tuple[bool, Any]:
