@@ -63,3 +63,9 @@ def test_extract_never_fails(text: str) -> None:
     assert a.days_overdue is None or a.days_overdue >= 0
     assert set(a.as_dict()) >= {"lender", "signature", "amounts", "days_overdue"}
     assert template_key(text) == template_key(text)
+
+
+def test_numbers_written_in_the_text() -> None:
+    a = extract("如有疑问请回电17012345678或拨打400-123-4567，座机021-12345678")
+    assert a.numbers == ("17012345678", "4001234567", "02112345678")
+    assert extract("应还1280.00元").numbers == ()

@@ -291,3 +291,15 @@ def test_summary_is_a_mapping_too(home: Home) -> None:
     case = make_case(home)
     summary = analyze_case(home, case.id)
     assert dict(summary) == summary.as_dict() and summary["findings"] == 0
+
+
+def test_a_call_back_number_links_two_collector_numbers(home: Home) -> None:
+    case = make_case(home)
+    other = "+8617112345699"
+    add_events(home, case.id, [
+        sms(utc(2026, 3, 2, 1), COLLECTOR, "你的欠款已逾期，速回电17112345699处理"),
+        sms(utc(2026, 3, 2, 2), other, "还钱，不然后果自负"),
+    ])
+    summary = analyze_case(home, case.id)
+    (g,) = summary.groups
+    assert g["numbers"] == ["17012345601", "17112345699"]

@@ -10,7 +10,9 @@
 * ``collector``: a named collection agency (``XX资产管理``, ``XX催收``, ``XX律师事务所``
   when not claimed in a signature);
 * ``amounts``: money amounts (``1,280.00元``, ``¥500``), as strings exactly as written;
-* ``days_overdue``: ``逾期3天`` / ``已逾期 45 日``.
+* ``days_overdue``: ``逾期3天`` / ``已逾期 45 日``;
+* ``numbers``: phone numbers written in the text (a call-back number links the sender to
+  the number it names).
 
 ``template_key(text)`` masks digits, amounts, dates and the addressee's name so that the
 same lender template sent from different numbers gets the same key; the engine uses it
@@ -53,6 +55,7 @@ _COLLECTOR = re.compile(
     r"|([\u4e00-\u9fa5]{2,10}?律师事务所)"
 )
 _AMOUNT = re.compile(r"(?:[¥￥]\s*[0-9][0-9,]*(?:\.[0-9]{1,2})?|[0-9][0-9,]*(?:\.[0-9]{1,2})?\s*(?:元|块))")
+_NUMBER = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[48]00-?[0-9]{3}-?[0-9]{4}|95[0-9]{3,4}|0[1-9][0-9]{1,2}-?[0-9]{7,8})(?![0-9])")
 _DAYS = re.compile(r"逾期\s*(?:已\s*)?(?:达\s*)?([0-9]{1,4})\s*(?:天|日)")
 
 # masks for template linking: amounts/digits, dates, the greeting's name
@@ -71,6 +74,7 @@ class Attribution:
     collector: str | None = None
     amounts: tuple[str, ...] = ()
     days_overdue: int | None = None
+    numbers: tuple[str, ...] = ()  # phone numbers written in the text ("请致电4001234567")
 
     @property
     def lender(self) -> str | None:
@@ -90,6 +94,7 @@ class Attribution:
             "collector": self.collector,
             "amounts": list(self.amounts),
             "days_overdue": self.days_overdue,
+            "numbers": list(self.numbers),
         }
 
 
@@ -145,6 +150,7 @@ def extract(text: str | None) -> Attribution:
         collector=collector,
         amounts=tuple(m.group(0).strip() for m in _AMOUNT.finditer(text))[:5],
         days_overdue=int(days_m.group(1)) if days_m else None,
+        numbers=tuple(dict.fromkeys(m.group(0).replace("-", "") for m in _NUMBER.finditer(text)))[:5],
     )
 
 

@@ -534,6 +534,10 @@ def _load_rows(
                     tk = attr_mod.template_key(row.text)
                     if tk is not None:
                         templates[tk].add(number)
+                    for written in a.numbers:  # "请回电 170…": the sender and that number are one collector
+                        other = normalize(written).key
+                        if other and other != number:
+                            templates[f"mention:{number}:{other}"].update((number, other))
         row.collector = collector and contact is None and not is_debtor
         if row.text is not None and direction != "out" and kind != "diary" and contact is None and not (
             channel or ""
@@ -570,8 +574,9 @@ def _assign_groups(
     for members in by_name.values():
         for other in members[1:]:
             uf.union(members[0], other)
-    # a shared template links numbers only when it does not join two differently named lenders
-    # (a generic threat copied by many collectors says nothing about who sent it)
+    # a shared template (or a call-back number written in a message) links numbers only when it
+    # does not join two differently named lenders (a generic threat copied by many collectors
+    # says nothing about who sent it)
     named: dict[str, set[str]] = defaultdict(set)
     for name, members in by_name.items():
         named[uf.find(members[0])].add(name)
