@@ -311,3 +311,18 @@ def test_repeated_abuse(labels: list[tuple[str, ...]], hit: bool, severity: str 
     assert bool(hits) is hit
     if hit:
         assert hits[0].rule_id == "T4" and hits[0].severity == severity
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 600), max_size=40))
+def test_bursts_match_their_definition(minutes: list[int]) -> None:
+    rows = [row(0, "00:00", second=m * 60) for m in minutes]
+    found = burst.find_bursts(rows, min_events=5, window_minutes=30)
+    in_burst = {i for b in found for i in b.event_ids}
+    times = sorted((r.ts, r.id) for r in rows)
+    for b in found:
+        assert len(b.event_ids) >= 5 and b.start <= b.end
+    # every run of 5 contacts within 30 minutes lies inside a burst
+    for j in range(4, len(times)):
+        if times[j][0] - times[j - 4][0] <= 30 * 60:
+            assert {i for _, i in times[j - 4:j + 1]} <= in_burst
