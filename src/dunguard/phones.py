@@ -3,7 +3,8 @@
 ``normalize(raw)`` returns a :class:`PhoneInfo`:
 
 * ordinary numbers → E.164 via ``phonenumbers`` (default region CN), with carrier and region
-  from phonenumbers' offline data (``phonenumbers.carrier`` / ``geocoder``, Chinese names);
+  from phonenumbers' offline data (``phonenumbers.carrier``, Chinese names); the registered
+  location ("北京市") comes from :func:`location_of` (``phonenumbers.geocoder``);
 * Chinese service numbers are *kept as they are* (no E.164) and marked ``service``:
   ``106…`` SMS gateway ports, ``95xxx(x)`` and ``96xxx(x)`` enterprise/bank lines,
   ``400``/``800`` hotlines, ``1xxxx`` carrier/government short numbers (10086, 12345, 12321);
@@ -33,6 +34,7 @@ __all__ = [
     "NumberKind",
     "PhoneInfo",
     "compact",
+    "location_of",
     "match_key",
     "normalize",
 ]
@@ -64,7 +66,7 @@ class PhoneInfo:
     kind: NumberKind
     region: str | None = None  # ISO region code, "CN"
     carrier: str | None = None  # "中国移动"; empty when unknown (ported numbers keep range carrier)
-    location: str | None = None  # geocoder description, "北京市"
+    location: str | None = None  # geocoder description, "北京市" (see location_of)
 
     @property
     def is_virtual(self) -> bool:
@@ -166,11 +168,9 @@ def _parse(text: str, digits: str, default_region: str) -> PhoneInfo:
             return PhoneInfo(text, e164, NumberKind.UNKNOWN, region)
         return PhoneInfo(text, None, NumberKind.UNKNOWN, region)
     ntype = phonenumbers.number_type(num)
-    # carrier/geocoder data are large (~100 MB of tables): imported on first use only
-    from phonenumbers import carrier, geocoder
+    from phonenumbers import carrier  # ~10 MB of tables, loaded on first use
 
     carrier_name = carrier.name_for_number(num, "zh") or None
-    location = geocoder.description_for_number(num, "zh") or None
     national = str(num.national_number)
     if region == "CN":
         if ntype in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE) and len(national) == 11:
@@ -181,7 +181,27 @@ def _parse(text: str, digits: str, default_region: str) -> PhoneInfo:
             kind = NumberKind.LANDLINE
     else:
         kind = NumberKind.INTERNATIONAL
-    return PhoneInfo(text, e164, kind, region, carrier_name, location)
+    return PhoneInfo(text, e164, kind, region, carrier_name)
+
+
+@lru_cache(maxsize=50_000)
+def location_of(e164: str | None) -> str | None:
+    """Where a number is registered ("北京市", "美国"), from phonenumbers' offline geocoder.
+
+    Separate from :func:`normalize` because the geocoder's tables take ~100 MB of memory:
+    callers look locations up once per distinct number, after the heavy work is done.
+    """
+    if not e164:
+        return None
+    try:
+        num = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(num):
+        return None
+    from phonenumbers import geocoder
+
+    return geocoder.description_for_number(num, "zh") or None
 
 
 def _alphanumeric_or_vanity(text: str, default_region: str) -> PhoneInfo:

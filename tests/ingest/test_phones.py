@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dunguard.phones import NumberKind, match_key, normalize
+from dunguard.phones import NumberKind, location_of, match_key, normalize
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,9 @@ def test_carrier_and_region_where_known() -> None:
     info = normalize("13800138000")
     assert info.region == "CN"
     assert info.carrier == "中国移动"
-    assert info.location == "北京市"
+    assert location_of(info.e164) == "北京市"
+    assert location_of("+19192084530") == "美国"
+    assert location_of(None) is None and location_of("95588") is None
     assert normalize("17012345678").is_virtual
 
 

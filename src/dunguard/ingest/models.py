@@ -1,8 +1,10 @@
 """Tables owned by the import subsystem (Alembic branch ``ingest``).
 
 ``NumberInfo``: one row per distinct counterpart number seen in a case, with what
-``dunguard.phones`` knows about it (kind, region, carrier, location), so a million events
-do not repeat the same facts.  ``key`` equals ``Event.counterpart_e164``.
+``dunguard.phones`` knows about it (kind, region, carrier), so a million events do not
+repeat the same facts.  ``key`` equals ``Event.counterpart_e164``.  ``location`` is left
+empty at import (the geocoder's tables are large); ``dunguard.phones.location_of(e164)``
+gives it when a number is shown.
 """
 
 from __future__ import annotations
@@ -25,4 +27,4 @@ class NumberInfo(Base):
     kind: Mapped[str] = mapped_column(String(20))  # dunguard.phones.NumberKind
     region: Mapped[str | None] = mapped_column(String(8), default=None)
     carrier: Mapped[str | None] = mapped_column(String(64), default=None)
-    location: Mapped[str | None] = mapped_column(String(128), default=None)
+    location: Mapped[str | None] = mapped_column(String(128), default=None)  # see phones.location_of

@@ -218,6 +218,16 @@ def dedup_key(
 # --------------------------------------------------------------------------- writing records
 
 
+def _return_freed_memory() -> None:
+    """Ask glibc to give freed heap pages (SQLite's page cache) back to the OS (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class _RowBuilder:
     """EventRecord → insert row (pure: no session), shared by the in-process and parallel paths."""
 
@@ -532,12 +542,15 @@ class RecordWriter:
         if self._cursor is not None:
             if self._saved_cache is not None:
                 self._cursor.execute(f"PRAGMA cache_size = {self._saved_cache}")
+                self._cursor.execute("PRAGMA shrink_memory")
+                _return_freed_memory()
             self._cursor.close()
             self._cursor = None
 
     def finish(self) -> None:
         b = self.builder
         self._insert(b.take())
+        self.close()  # hand the big page cache back
         self._store_numbers()
         r = self.report
         r.parsed = dict(b.parsed)
@@ -606,6 +619,8 @@ class RecordWriter:
                 "kind": info.kind.value,
                 "region": info.region,
                 "carrier": info.carrier,
+                # the geocoder's ~100 MB of tables would double an import's memory: the
+                # location is looked up when shown (dunguard.phones.location_of)
                 "location": info.location,
             }
             for k, info in numbers.items()
