@@ -1,6 +1,6 @@
 """Import benchmark: a 1,000,000-SMS + 200,000-call "SMS Backup & Restore" backup.
 
-    python benchmarks/bench_import.py [--sms 1000000] [--calls 200000] [--workdir DIR] [--keep]
+    python benchmarks/bench_import.py [--sms 1000000] [--calls 200000] [--workdir DIR] [--parallel auto|on|off]
 
 Generates the backup with ``gen_backup.py`` (unless DIR already holds it), then runs, each in
 a fresh subprocess so peak RSS is measured cleanly (``resource.getrusage`` in the child):
@@ -58,14 +58,15 @@ from pathlib import Path
 from dunguard.home import Home
 from dunguard.cases import create_case, resolve_case
 from dunguard.ingest.pipeline import import_paths
-home_dir, files = sys.argv[1], sys.argv[2:]
+mode, home_dir, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+parallel = {"auto": None, "on": True, "off": False}[mode]
 home = Home.open(home_dir)
 try:
     case = resolve_case(home, "bench")
 except Exception:
     case = create_case(home, "bench")
 t = time.perf_counter()
-report = import_paths(home, case.id, [Path(f) for f in files])
+report = import_paths(home, case.id, [Path(f) for f in files], parallel=parallel)
 wall = time.perf_counter() - t
 home.close()
 me = resource.getrusage(resource.RUSAGE_SELF)
@@ -89,6 +90,8 @@ def main() -> None:
     ap.add_argument("--sms", type=int, default=1_000_000)
     ap.add_argument("--calls", type=int, default=200_000)
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--parallel", choices=("auto", "on", "off"), default="auto",
+                    help="parse in a child process: auto (when a CPU is free), on, off")
     args = ap.parse_args()
     tmp = None
     if args.workdir is None:
@@ -111,10 +114,10 @@ def main() -> None:
         shutil.rmtree(home)
     load = os.getloadavg()[0]
     bare = _run(_BARE, str(sms), str(calls))
-    first = _run(_IMPORT, str(home), str(sms), str(calls))
+    first = _run(_IMPORT, args.parallel, str(home), str(sms), str(calls))
     bare_after = _run(_BARE, str(sms), str(calls))
     bare_wall = (float(bare["wall"]) + float(bare_after["wall"])) / 2  # type: ignore[arg-type]
-    again = _run(_IMPORT, str(home), str(sms), str(calls))
+    again = _run(_IMPORT, args.parallel, str(home), str(sms), str(calls))
     ratio = float(first["wall"]) / bare_wall  # type: ignore[arg-type]
     cpu_ratio = float(first["cpu"]) / float(bare["cpu"])  # type: ignore[arg-type]
     print(f"input: {sms.name} + {calls.name}, {size_mb:.0f} MB, {bare['records']:,} records; "
