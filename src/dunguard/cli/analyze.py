@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dunguard.cli import get_home, print_json
-from dunguard.i18n import t
+from dunguard.i18n import current_lang, t
 
 __all__ = ["register"]
 
@@ -112,8 +112,8 @@ def findings_cmd(ctx: click.Context, case_ref: str, label: str | None, status: s
         con.print(t("engine.cli.none"))
         return
     for v in views:
-        head = f"[bold]#{v.id}[/bold] {_sev(v.severity)} {v.label_name}（{v.rule_id} {v.rule_title}）· " \
-               f"{t('engine.status.' + v.status)}"
+        rule = f"（{v.rule_id} {v.rule_title}）" if current_lang() == "zh" else f" ({v.rule_id} {v.rule_title})"
+        head = f"[bold]#{v.id}[/bold] {_sev(v.severity)} {v.label_name}{rule} · {t('engine.status.' + v.status)}"
         if v.stale:
             head += " " + t("engine.cli.stale_note")
         con.print(head)
