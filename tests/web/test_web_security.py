@@ -256,3 +256,18 @@ def test_unknown_case_is_a_clear_404(web: Browser) -> None:
         resp = web.client.get(url)
         assert resp.status_code == 404
         assert "Traceback" not in resp.text
+
+
+@pytest.mark.parametrize("suffix", [
+    "/evidence/99999999999999999999999", "/evidence/-1", "/evidence/abc", "/evidence/1/derived/99999999999999999999",
+    "/evidence?page=99999999999999999999", "/evidence?page=0", "/findings?page=-3", "/findings?page=x",
+    "/timeline?since=2024-13-45", "/timeline?kind=%00",
+])
+def test_odd_parameters_are_clean_4xx(web: Browser, home: Home, suffix: str) -> None:
+    case = make_case(home, "参数")
+    resp = web.client.get(f"/cases/{case.id}{suffix}")
+    assert 400 <= resp.status_code < 500, (suffix, resp.status_code)
+    assert "Traceback" not in resp.text and "出错了" in resp.text
+    web.get("/cases")
+    post = web.post(f"/cases/{case.id}/findings/99999999999999999999999", {"status": "confirmed"})
+    assert 400 <= post.status_code < 500

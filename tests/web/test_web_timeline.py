@@ -120,6 +120,8 @@ def test_cursor_pages_walk_every_event_once(web: Browser, home: Home) -> None:
     assert pages == 3
     assert seen == [f"c{i}" for i in range(250)]
     assert web.client.get(f"/cases/{case.id}/timeline?after=garbage").status_code == 400
+    huge = "2024-01-01T00:00:00%2B00:00_99999999999999999999999"
+    assert web.client.get(f"/cases/{case.id}/timeline?after={huge}").status_code == 400
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -147,3 +149,15 @@ def test_whole_case_total_is_exact_beyond_the_cap(home: Home, monkeypatch: pytes
     assert whole.total == 30 and not whole.total_capped
     searched = timeline_page(home, case.id, TimelineFilter(query="第"))
     assert searched.total == 10 and searched.total_capped
+
+
+@given(st.text(max_size=80))
+def test_any_cursor_is_parsed_or_refused_cleanly(raw: str) -> None:
+    from dunguard.errors import UsageError
+    from dunguard.web.timeline import parse_cursor
+
+    try:
+        parsed = parse_cursor(raw)
+    except UsageError:
+        return
+    assert parsed is None or (parsed[0].tzinfo is not None and 0 <= parsed[1] < 2**63)

@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -79,6 +80,10 @@ def create_app(
         logging.getLogger("dunguard.web").exception("internal error on %s", request.url.path)
         return render(request, "error.html", status_code=500,
                       message=t("web.error.internal", kind=type(exc).__name__))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_bad_request(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        return render(request, "error.html", status_code=400, message=t("web.error.bad_request"))
 
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, exc: HTTPException) -> Response:

@@ -60,7 +60,10 @@ def parse_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
         when = dt.datetime.fromisoformat(stamp)
         if when.tzinfo is None:
             raise ValueError(cursor)
-        return when, int(ident)
+        number = int(ident)
+        if not 0 <= number < 2**63:
+            raise ValueError(cursor)
+        return when, number
     except ValueError:
         raise UsageError("web.timeline.bad_cursor", value=cursor[:40]) from None
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from dunguard.errors import NotFoundError
 from dunguard.home import Home
 from dunguard.models import Case
+
+# Ids and page numbers from URLs: anything outside these ranges is refused as a bad request
+# (a 64-bit overflow would otherwise reach the database driver).
+RowId = Annotated[int, Path(ge=1, le=2**62)]
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 
 
 def home_of(request: Request) -> Home:

@@ -17,7 +17,7 @@ from dunguard.errors import NotFoundError, UsageError
 from dunguard.i18n import t
 from dunguard.models import Derived, Evidence
 from dunguard.web.rendering import render
-from dunguard.web.routes._common import home_of, load_case, see_other
+from dunguard.web.routes._common import PageNo, RowId, home_of, load_case, see_other
 from dunguard.web.security import MAX_FIELDS, MAX_FILES
 from dunguard.web.stats import case_stats
 from dunguard.web.timeline import PAGE_SIZE, TimelineFilter, timeline_page
@@ -53,7 +53,7 @@ def allowed(name: str) -> bool:
 
 
 @router.get("/cases/{case_id}/evidence", response_class=HTMLResponse)
-def evidence_page(request: Request, case_id: str, page: int = 1) -> HTMLResponse:
+def evidence_page(request: Request, case_id: str, page: PageNo = 1) -> HTMLResponse:
     case = load_case(request, case_id)
     home = home_of(request)
     page = max(page, 1)
@@ -125,7 +125,7 @@ def upload_report(request: Request, case_id: str, job_id: str) -> HTMLResponse:
     return render(request, "upload_report.html", case=case, active="evidence", job=job, report=job.report)
 
 
-def _evidence(request: Request, case_id: str, evidence_id: int) -> tuple[Evidence, list[Derived]]:
+def _evidence(request: Request, case_id: str, evidence_id: RowId) -> tuple[Evidence, list[Derived]]:
     with home_of(request).store.session() as s:
         ev = s.get(Evidence, evidence_id)
         if ev is None or ev.case_id != case_id:
@@ -144,7 +144,7 @@ def _vault_file(request: Request, case_id: str, stored_path: str) -> Path:
 
 
 @router.get("/cases/{case_id}/evidence/{evidence_id}", response_class=HTMLResponse)
-def evidence_detail(request: Request, case_id: str, evidence_id: int, after: str | None = None) -> HTMLResponse:
+def evidence_detail(request: Request, case_id: str, evidence_id: RowId, after: str | None = None) -> HTMLResponse:
     case = load_case(request, case_id)
     ev, derived = _evidence(request, case.id, evidence_id)
     ocr_lines: list[str] = []
@@ -164,7 +164,7 @@ def evidence_detail(request: Request, case_id: str, evidence_id: int, after: str
 
 
 @router.get("/cases/{case_id}/evidence/{evidence_id}/original")
-def evidence_original(request: Request, case_id: str, evidence_id: int) -> FileResponse:
+def evidence_original(request: Request, case_id: str, evidence_id: RowId) -> FileResponse:
     case = load_case(request, case_id)
     ev, _ = _evidence(request, case.id, evidence_id)
     path = _vault_file(request, case.id, ev.stored_path)
@@ -178,7 +178,7 @@ def evidence_original(request: Request, case_id: str, evidence_id: int) -> FileR
 
 
 @router.get("/cases/{case_id}/evidence/{evidence_id}/derived/{derived_id}")
-def evidence_derived(request: Request, case_id: str, evidence_id: int, derived_id: int) -> FileResponse:
+def evidence_derived(request: Request, case_id: str, evidence_id: RowId, derived_id: RowId) -> FileResponse:
     case = load_case(request, case_id)
     _ev, derived = _evidence(request, case.id, evidence_id)
     match = next((d for d in derived if d.id == derived_id), None)

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from dunguard.errors import UsageError
 from dunguard.i18n import current_lang
 from dunguard.web.rendering import render
-from dunguard.web.routes._common import home_of, load_case, optional_module, see_other
+from dunguard.web.routes._common import PageNo, RowId, home_of, load_case, optional_module, see_other
 from dunguard.web.routes.dashboard import label_names
 from dunguard.web.timeline import split_marked
 
@@ -46,7 +46,7 @@ def _item(view: Any) -> dict[str, Any]:
 
 @router.get("/cases/{case_id}/findings", response_class=HTMLResponse)
 def findings_page(
-    request: Request, case_id: str, label: str = "", severity: str = "", status: str = "", page: int = 1
+    request: Request, case_id: str, label: str = "", severity: str = "", status: str = "", page: PageNo = 1
 ) -> HTMLResponse:
     case = load_case(request, case_id)
     mod = _findings_module()
@@ -69,7 +69,7 @@ def findings_page(
 
 @router.post("/cases/{case_id}/findings/{finding_id}")
 def finding_update(
-    request: Request, case_id: str, finding_id: int, status: str = Form(""), note: str = Form("")
+    request: Request, case_id: str, finding_id: RowId, status: str = Form(""), note: str = Form("")
 ) -> RedirectResponse:
     case = load_case(request, case_id)
     mod = _findings_module()
