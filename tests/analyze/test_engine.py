@@ -303,3 +303,19 @@ def test_a_call_back_number_links_two_collector_numbers(home: Home) -> None:
     summary = analyze_case(home, case.id)
     (g,) = summary.groups
     assert g["numbers"] == ["17012345601", "17112345699"]
+
+
+def test_a_due_date_reminder_at_night_is_not_collection(home: Home) -> None:
+    case = make_case(home)
+    bank = "95588"
+    add_events(home, case.id, [
+        sms(utc(2026, 3, 2, 15), bank, "【某银行】您的信用卡本期账单1280元，最后还款日3月20日。", kind="service"),
+        call(utc(2026, 3, 2, 15, 30), bank, kind="service"),
+    ])
+    assert analyze_case(home, case.id).findings == 0
+    add_events(home, case.id, [sms(utc(2026, 3, 25, 2), bank, "【某银行】您的信用卡已逾期5天，请尽快还款。", kind="service")])
+    analyze_case(home, case.id)
+    add_events(home, case.id, [call(utc(2026, 3, 26, 15), bank, kind="service")])  # 23:00, after it chased
+    analyze_case(home, case.id)
+    (night,) = findings(home, case.id, rule_id="T1")
+    assert night.count == 1  # only contact from the first collection message on counts

@@ -125,8 +125,11 @@ BEHAVIOUR_LABELS = (
     "contact_after_stop", "third_party_reached", "repeated_abuse",
 )
 
-# debt wording that makes an incoming message collection (with no text finding needed)
-_DEBT_CUE = re.compile(r"(逾期|欠款|欠钱|还款|还钱|催收|催缴|借款|贷款|网贷|本金|待还|应还|结清|欠债|债务)")
+# wording that makes an incoming message collection of an overdue debt (with no text finding
+# needed).  Deliberately without 还款 / 借款 / 应还: a bill statement or a due-date reminder
+# ("本期还款日为…") is not collection, and a lender only becomes a collector for T1–T3 once one
+# of its numbers chases an overdue or unpaid debt.
+_DEBT_CUE = re.compile(r"(逾期|欠款|欠钱|欠债|还钱|催收|催缴|催款|拖欠|未还|不还|债务|追讨|清偿)")
 # a contact saved under a name like "催收" / "XX贷" is a collector, not a friend
 _COLLECTOR_NAME = re.compile(r"(催收|催债|网贷|贷款|借款|法务|贷$|借$|客服)")
 
@@ -544,12 +547,20 @@ def _load_rows(
         ).startswith("notice"):
             row.text = None  # scanned; later detectors only read debtor's, diary and contacts' texts
         rows.append(row)
-    # a number is a collector everywhere once any of its events shows collection
-    collectors = {r.number for r in rows if r.collector and r.number is not None}
-    collectors.update(k for k in party_lenders if k not in debtor)
+    # a number is a collector from its first collection event on (a bill statement or due-date
+    # reminder sent before the debt was overdue is not collection); lender parties' numbers always
+    since: dict[str, int] = {}
+    for r in rows:  # rows are in time order: the first hit per number is the earliest
+        if r.collector and r.number is not None and r.number not in since:
+            since[r.number] = r.ts
+    for k in party_lenders:
+        if k not in debtor:
+            since[k] = -(2**62)
     for r in rows:
-        if not r.collector and r.number in collectors and r.contact is None:
-            r.collector = True
+        if not r.collector and r.number is not None and r.contact is None:
+            first = since.get(r.number)
+            if first is not None and r.ts >= first:
+                r.collector = True
     return rows, text_hits, lender_votes, templates, scanned
 
 
