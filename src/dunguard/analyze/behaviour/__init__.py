@@ -15,8 +15,9 @@ night          T1      collection contact 22:00–08:00 local time
 calls          T2      more than 3 answered collection calls a day, per lender
 attempts       T3      more than 6 call attempts a day, per lender (the debtor's
                        number is the one dialled)
-burst          —       many contacts from one lender in a short window (stats;
-                       a finding only where the rulebook has a ``burst`` rule)
+burst          —       many contacts from one lender in a short window (listed in
+                       the analysis summary; a finding only where the rulebook
+                       has a ``burst`` rule)
 rotation       T14     one lender using several personal mobile numbers
 stop           T8      contact after a request to stop
 third_party    T7      collection that reached the debtor's contacts

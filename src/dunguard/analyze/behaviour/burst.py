@@ -3,8 +3,9 @@
 A burst is a maximal run of one group's contacts (calls and messages, sorted by time) in
 which every event lies within ``window_minutes`` of an event ``min_events - 1`` places
 before or after it; overlapping windows merge.  Defaults: 5 contacts in 30 minutes (a tool
-choice, not a legal number).  :func:`find_bursts` is used by the timeline statistics; the
-engine reports bursts as findings only where the rulebook defines a rule ``burst``.
+choice, not a legal number).  :func:`find_bursts` feeds the analysis summary's ``bursts``
+list; the engine reports bursts as findings only where the rulebook defines a rule ``burst``
+(none does yet: no statute sets a number for "a burst").
 """
 
 from __future__ import annotations
