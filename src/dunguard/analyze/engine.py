@@ -8,10 +8,14 @@ One call, one transaction (``home.transaction``: nothing changes unless all of i
    rule-based text detector ``scan_text`` (owned by ``analyze/text``), with the addressee
    (``contact`` for evidence from a contact's phone) and the local time, so statute versions
    follow the event date.
-3. **Who**: a counterpart is a *collector* if it sent collection content (a text finding
-   or debt wording), was logged in the diary, or is a lender / collector party's phone.
-   Collector numbers are linked into lender groups (union of numbers sharing a 【签名】,
-   a platform name or a message template; see :mod:`dunguard.analyze.attribution`).
+3. **Who**: a counterpart is a *collector* — from its first collection message on — if it
+   sent collection content (a text finding, or wording about an overdue / unpaid debt), was
+   logged in the diary, or is a lender / collector party's phone (always).  Collector numbers
+   are linked into lender groups: numbers sharing a 【签名】 or platform name, a message
+   template, or a call-back number written in a message (never joining two differently
+   named lenders; see :mod:`dunguard.analyze.attribution`).  Evidence whose
+   ``Evidence.extra["owner_role"]`` is ``contact`` (family, friend, colleague …) came from a
+   third party's phone: its texts are scanned with ``addressee="contact"``.
 4. **Behaviour** detectors (:mod:`dunguard.analyze.behaviour`) run over the rows.
 5. **Findings**: text findings are grouped one per label × lender group (a lawyer reads
    "【XX】 sent 7 threatening messages", each message listed with its exact span);
