@@ -31,7 +31,7 @@ from dunguard.errors import FormatError
 DEFAULT_UNLESS = ("negated", "complaint", "antifraud")
 # Cues that supply the "this is about a debt" context most label entries need.
 CONTEXT_CUES = frozenset({"debt", "menace"})
-FLAG = -1  # automaton value of a flag key
+FLAG = 1 << 30  # automaton value of a flag key (above every key index: one max() finds it)
 _MACRO = re.compile(r"\{([a-z_]+)\}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -199,7 +199,7 @@ def build(jurisdiction: str = "cn") -> Lexicon:
                 by_key.setdefault(norm, []).append(entry.index)
     lex.by_key = {k: tuple(v) for k, v in by_key.items()}
 
-    # Automaton values are ints: FLAG (-1) for flags and non-canonical spellings, else the
+    # Automaton values are ints: FLAG (a huge int) for flags and non-canonical spellings, else the
     # index of the canonical key in ``lex.keys``.  Keys that only feed context cues come
     # first (< ``lex.first_relevant``): a message hitting nothing above that is finished
     # without evaluation (see Scanner.scan).

@@ -24,7 +24,7 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -89,18 +89,20 @@ class ScanResult:
 EMPTY = ScanResult()
 
 
-@dataclass(slots=True)
 class MessageContext:
     """What the entries of one message are evaluated against (normalised text)."""
 
-    norm: str
-    addressee: str | None
-    cues: dict[str, tuple[int, int]] = field(default_factory=dict)
-    sentence_ends: list[int] = field(default_factory=list)
-    matches: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
-    # cue hits whose patterns have not been run yet: evaluated on first use (``has``)
-    pending: dict[str, list[tuple[Entry, int, int]]] = field(default_factory=dict)
-    decided: set[str] = field(default_factory=set)
+    __slots__ = ("addressee", "cues", "decided", "matches", "norm", "pending", "sentence_ends")
+
+    def __init__(self, norm: str, addressee: str | None, sentence_ends: list[int]) -> None:
+        self.norm = norm
+        self.addressee = addressee
+        self.sentence_ends = sentence_ends
+        self.cues: dict[str, tuple[int, int]] = {}
+        self.matches: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        # cue hits whose patterns have not been run yet: evaluated on first use (``has``)
+        self.pending: dict[str, list[tuple[Entry, int, int]]] = {}
+        self.decided: set[str] = set()
 
     def has(self, cue: str) -> bool:
         """Is the context cue present?  Pattern cues are evaluated lazily, once."""
@@ -134,6 +136,8 @@ class MessageContext:
 
     def sentence(self, pos: int) -> tuple[int, int]:
         ends = self.sentence_ends
+        if not ends:
+            return 0, len(self.norm)
         # ends holds the index of each boundary char; the sentence of pos runs from the
         # char after the previous boundary to the next boundary (exclusive).
         i = bisect.bisect_left(ends, pos)
@@ -141,9 +145,10 @@ class MessageContext:
         end = ends[i] if i < len(ends) else len(self.norm)
         return start, end
 
-    def negated(self, start: int) -> bool:
+    def negated(self, start: int, lo: int | None = None) -> bool:
         """A negation cue earlier in the same clause (comma-delimited) as ``start``."""
-        lo = self.sentence(start)[0]
+        if lo is None:
+            lo = self.sentence(start)[0]
         before = self.norm[lo:start]
         cut = _LAST_CLAUSE.search(before)
         if cut is not None:
@@ -183,27 +188,26 @@ class Scanner:
     # -- public -------------------------------------------------------------------
     def scan(self, text: str, *, addressee: str | None = None, time: Any = None) -> ScanResult:
         hits = list(self._iter(text))
-        if addressee is None or addressee not in third_party.THIRD_PARTY_ROLES:
-            if not hits:
+        third = addressee is not None and addressee in third_party.THIRD_PARTY_ROLES
+        if not hits:
+            if not third:
                 return EMPTY
-            third = False
-        else:
-            third = True
-        if hits and min(hits, key=_VALUE)[1] == FLAG:
-            normed = self.lex.normalizer.normalize(text)
-            hits = [hit for hit in self._iter(normed.text) if hit[1] != FLAG]
-        else:
             normed = Normalized(text, None)
-        if not third:
-            if not hits:
-                return EMPTY
+        else:
             top = max(hits, key=_VALUE)[1]
-            if top < self.first_relevant:
-                return EMPTY
-            if top < self.first_self_sufficient:
-                lo, hi = self.first_context, self.first_relevant
-                if not any(lo <= value < hi for _, value in hits):
+            if top == FLAG:  # hidden separators, traditional or full-width spelling
+                normed = self.lex.normalizer.normalize(text)
+                hits = [hit for hit in self._iter(normed.text) if hit[1] != FLAG]
+                top = max(hits, key=_VALUE)[1] if hits else -1
+            else:
+                normed = Normalized(text, None)
+            if not third:
+                if top < self.first_relevant:
                     return EMPTY
+                if top < self.first_self_sufficient:
+                    lo, hi = self.first_context, self.first_relevant
+                    if not any(lo <= value < hi for _, value in hits):
+                        return EMPTY
         keys = self.lex.keys
         return self._evaluate(normed, [(end, keys[value]) for end, value in hits], addressee, _as_date(time))
 
@@ -223,9 +227,11 @@ class Scanner:
         return got
 
     @staticmethod
-    def _match(entry: Entry, ctx: MessageContext, start: int, end: int) -> tuple[int, int] | None:
-        """The span of ``entry``'s pattern that covers (or overlaps) the key at [start, end)."""
-        s0, s1 = ctx.sentence(start)
+    def _match(entry: Entry, ctx: MessageContext, start: int, end: int, s0: int, s1: int) -> tuple[int, int] | None:
+        """The span of ``entry``'s pattern that covers (or overlaps) the key at [start, end).
+
+        [s0, s1) is the sentence containing the key.
+        """
         if entry.sentence_requires is not None and not entry.sentence_requires.search(ctx.norm, s0, s1):
             return None
         if entry.sentence_excludes is not None and entry.sentence_excludes.search(ctx.norm, s0, s1):
@@ -287,16 +293,16 @@ class Scanner:
         def overlaps(label: str, span: tuple[int, int]) -> bool:
             return any(a < span[1] and span[0] < b for a, b in seen.get(label, ()))
 
-        found_in: set[tuple[str, int]] = set()  # (label, sentence start): one finding is enough
+        found: set[str] = set()  # one finding per label and message is enough (labels are per message)
         for entry, start, end, key in label_hits:
             assert entry.label is not None
-            sentence_start = ctx.sentence(start)[0]
-            if (entry.label, sentence_start) in found_in:
+            if entry.label in found:
                 continue
-            span = self._match(entry, ctx, start, end)
+            sentence_start, sentence_end = ctx.sentence(start)
+            span = self._match(entry, ctx, start, end, sentence_start, sentence_end)
             if span is None or overlaps(entry.label, span):
                 continue
-            if entry.check_negation and ctx.negated(start):
+            if entry.check_negation and ctx.negated(start, sentence_start):
                 continue
             if any(has(c) for c in entry.block):
                 continue
@@ -310,7 +316,7 @@ class Scanner:
                 continue
             rule = entry.rule or self.label_rule[entry.label]
             seen.setdefault(entry.label, []).append(span)
-            found_in.add((entry.label, sentence_start))
+            found.add(entry.label)
             findings.append(TextFinding(entry.label, rule, orig, key, entry.id, self._basis(rule, day)))
 
         for entry in self.lex.check_entries:

@@ -30,11 +30,13 @@ _DEBT_DETAIL = re.compile(
 
 def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
     """Span (normalised offsets) showing the message reaches a third party, or None."""
-    if not ctx.has("debt") or ctx.blocked():
-        return None
     if ctx.addressee in THIRD_PARTY_ROLES:
-        return 0, len(ctx.norm)
-    return ctx.get("third_party_address")
+        span: tuple[int, int] | None = (0, len(ctx.norm))
+    else:
+        span = ctx.get("third_party_address")  # cheap checks first: most messages stop here
+    if span is None or not ctx.has("debt") or ctx.blocked():
+        return None
+    return span
 
 
 def discloses_debt_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
