@@ -79,7 +79,9 @@ def browser() -> Iterator[object]:
 
 def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: Home, tmp_path: Path,
                                             shots: Path) -> None:
-    pytest.importorskip("rapidocr_onnxruntime", reason="OCR extra not installed (pip install 'dunguard[ocr]')")
+    import importlib.util
+
+    has_ocr = importlib.util.find_spec("rapidocr_onnxruntime") is not None  # the OCR extra
     files = write_demo_backup(tmp_path / "backup")
     screenshot = render_text_image(tmp_path / "微信截图.png", ["你再不还钱", "就爆你通讯录"])
     context = browser.new_context(accept_downloads=True, locale="zh-CN",  # type: ignore[attr-defined]
@@ -114,7 +116,8 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
     page.goto(case_url + "/evidence")
     page.get_by_role("link", name="微信截图.png").click()
     assert page.locator("figure img").is_visible()
-    assert "通讯录" in page.locator(".ocr-text").inner_text()
+    if has_ocr:
+        assert "通讯录" in page.locator(".ocr-text").inner_text()
     page.screenshot(path=str(shots / "04-screenshot-ocr.png"), full_page=True)
 
     # 3. dashboard and findings
