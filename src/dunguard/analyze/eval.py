@@ -10,7 +10,7 @@ Labelled files are JSON lines: {"id", "text", "labels": [...], optional "address
 "kind"}.  ``make eval`` runs this module.
 
 Read the held-out figures with care: each ``heldoutN.jsonl`` was written before it was
-first measured, but sets 1-6 were later looked at while generalising the rules, so only
+first measured, but sets 1-7 were later looked at while generalising the rules, so only
 their *first* measurement was blind (recorded in docs/rulebook.md, "Measured quality").
 """
 
