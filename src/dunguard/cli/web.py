@@ -67,6 +67,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, public: bool, password: 
     warm(home, [c.id for c in list_cases(home)])
     shown = f"[{host}]" if ":" in host else host
     click.echo(t("web.serve.listening", url=f"http://{shown}:{port}/"))
+    if public:
+        click.echo(t("web.serve.public_warning"), err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
 
 

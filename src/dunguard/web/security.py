@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
@@ -26,6 +27,7 @@ CSRF_COOKIE = "dunguard_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+FAILED_LOGIN_DELAY = 1.0  # seconds
 MAX_FILES = 50  # per request (the parsed form is reused by the route)
 MAX_FIELDS = 100
 
@@ -127,6 +129,8 @@ class GuardMiddleware:
                 await _plain(send, 400, self.bad_host_text)
                 return
         if self.password is not None and not self._authorised(headers.get("authorization", "")):
+            if headers.get("authorization"):
+                await asyncio.sleep(FAILED_LOGIN_DELAY)  # slows down password guessing
             await _plain(send, 401, "password required",
                          [(b"www-authenticate", b'Basic realm="DunGuard", charset="UTF-8"')])
             return
