@@ -319,3 +319,21 @@ def test_fast_sqlite_time_text_equals_sqlalchemys(moment: dt.datetime) -> None:
     time_us = (aware - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
     expected = moment.isoformat(" ", "microseconds")
     assert _RowBuilder("c", None, True, {})._sqlite_time(time_us) == expected
+
+
+def test_an_importer_bug_fails_only_that_file(home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dunguard.ingest import sms_backup_restore
+
+    def broken_call(*_args: object, **_kw: object) -> None:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(sms_backup_restore.SmsBackupRestoreImporter, "_call", broken_call)
+    case = create_case(home, "测试")
+    calls = tmp_path / "calls.xml"
+    calls.write_text('<calls count="1"><call number="10086" duration="1" date="1714521600000" type="1"/></calls>')
+    before = counts(home, case.id)
+    report = import_paths(home, case.id, [calls, real("sms_backup_restore", "devadvance_sms_small.xml")])
+    assert [f.status for f in report.files] == ["failed", "imported"]
+    err = report.files[0].error
+    assert err is not None and err["key"] == "ingest.parser.failed" and "KeyError" in err["message"]
+    assert counts(home, case.id)[0] == before[0] + 12

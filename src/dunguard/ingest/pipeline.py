@@ -439,9 +439,24 @@ class RecordWriter:
         self._saved_cache: int | None = None
 
     # -- public -------------------------------------------------------------------------
-    def write(self, records: Iterable[Record]) -> None:
+    def write(self, records: Iterable[Record], source: str | None = None) -> None:
+        """Write records; a parser bug on odd content fails this file only (FormatError)."""
         builder = self.builder
-        for rec in records:
+        it = iter(records)
+        while True:
+            try:
+                rec = next(it)
+            except StopIteration:
+                break
+            except (DunGuardError, sqlite3.DatabaseError):
+                raise
+            except Exception as exc:  # an importer bug must not abort a whole folder import
+                raise FormatError(
+                    "ingest.parser.failed",
+                    file=source or (self.evidence.original_name if self.evidence is not None else "?"),
+                    place="",
+                    detail=f"{type(exc).__name__}: {exc}",
+                ) from exc
             if isinstance(rec, EventRecord):
                 builder.event(rec)
                 if len(builder.rows) >= BATCH:
@@ -519,7 +534,10 @@ class RecordWriter:
                     cls = getattr(importlib.import_module(module), cls_name, DunGuardError)
                     raise cls(key, **params)
                 else:
-                    raise RuntimeError(f"parser process failed for {ctx.display_name}:\n{msg[1]}")
+                    lines = str(msg[1]).strip().splitlines()
+                    raise FormatError(
+                        "ingest.parser.failed", file=ctx.display_name, place="", detail=lines[-1] if lines else "?"
+                    )
         finally:
             proc.stdout.close()
             try:
@@ -973,7 +991,7 @@ def _import_one(
                 if parallel if parallel is not None else _parallel_pays(size or 0):
                     writer.write_parallel(importer, item.path, ctx)
                 else:
-                    writer.write(importer.parse(item.path, ctx))
+                    writer.write(importer.parse(item.path, ctx), source=item.display)
                 writer.finish()
             except sqlite3.DatabaseError as exc:
                 raise FormatError("ingest.db.corrupt", file=item.display, place="", detail=str(exc)) from exc
