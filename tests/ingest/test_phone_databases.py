@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dunguard.errors import FormatError
 from dunguard.ingest.android_calllog import IMPORTER as CALLLOG
 from dunguard.ingest.android_contacts import IMPORTER as CONTACTS2
 from dunguard.ingest.android_mmssms import IMPORTER as MMSSMS
@@ -227,8 +228,9 @@ def test_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
     data = bytearray(good.read_bytes())
     data[100:4096] = b"\xff" * (4096 - 100)  # smash the schema page
     path.write_bytes(bytes(data))
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(FormatError) as err:
         list(MMSSMS.parse(path, ctx_for(path)))
+    assert err.value.key == "ingest.db.corrupt" and "mmssms.db" in err.value.message("zh")
 
 
 # --------------------------------------------------------------------------- iOS sms.db

@@ -105,7 +105,7 @@ class AndroidCallLogImporter:
         return 0.9
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        with sqlite_copy(path, ctx.companions or None) as conn:
+        with sqlite_copy(path, ctx.companions or None, ctx.display_name) as conn:
             yield from iter_calls(conn, ctx)
 
 

@@ -34,7 +34,7 @@ class AndroidContactsImporter:
         return 0.9 if {"raw_contacts", "data", "mimetypes"} <= tables else 0.0
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        with sqlite_copy(path, ctx.companions or None) as conn:
+        with sqlite_copy(path, ctx.companions or None, ctx.display_name) as conn:
             rc_cols = table_columns(conn, "raw_contacts")
             name_col = "display_name" if "display_name" in rc_cols else "NULL"
             deleted_col = "deleted" if "deleted" in rc_cols else "0"

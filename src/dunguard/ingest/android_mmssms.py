@@ -66,7 +66,7 @@ class AndroidMmsSmsImporter:
         return 0.6
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        with sqlite_copy(path, ctx.companions or None) as conn:
+        with sqlite_copy(path, ctx.companions or None, ctx.display_name) as conn:
             yield from self._sms(conn, ctx)
             if table_columns(conn, "pdu"):
                 yield from self._mms(conn, ctx)

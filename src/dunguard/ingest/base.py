@@ -221,13 +221,15 @@ def is_companion(path: Path) -> bool:
 
 
 @contextmanager
-def sqlite_copy(path: Path, companions: tuple[Path, ...] | None = None) -> Iterator[sqlite3.Connection]:
+def sqlite_copy(
+    path: Path, companions: tuple[Path, ...] | None = None, display_name: str | None = None
+) -> Iterator[sqlite3.Connection]:
     """Open a private copy of an SQLite database (with its WAL) read-only-in-spirit.
 
     The original and its companions are copied together into a temporary folder first,
     so the original is never touched and WAL-only records are visible.  A file that is
-    not a database raises ``sqlite3.DatabaseError`` on first use; callers turn that into
-    a FormatError.
+    not a database, or a damaged one, raises FormatError ``ingest.db.corrupt`` naming
+    ``display_name`` (the file as the user knows it).
     """
     comps = companions_of(path) if companions is None else companions
     with tempfile.TemporaryDirectory(prefix="dunguard-sqlite-") as tmp:
@@ -241,6 +243,10 @@ def sqlite_copy(path: Path, companions: tuple[Path, ...] | None = None) -> Itera
         try:
             conn.execute("PRAGMA query_only = 1")
             yield conn
+        except sqlite3.DatabaseError as exc:
+            raise FormatError(
+                "ingest.db.corrupt", file=display_name or path.name, place="", detail=str(exc)
+            ) from exc
         finally:
             conn.close()
 
@@ -262,7 +268,7 @@ def _sqlite_tables_cached(path: str, size: int, mtime_ns: int) -> frozenset[str]
     try:
         with sqlite_copy(Path(path)) as conn:
             rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    except sqlite3.Error:
+    except (sqlite3.Error, FormatError, OSError):
         return frozenset()
     return frozenset(str(r[0]).lower() for r in rows)
 

@@ -62,7 +62,7 @@ class IosAddressBookImporter:
         return 0.95 if {"abperson", "abmultivalue"} <= tables else 0.0
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        with sqlite_copy(path, ctx.companions or None) as conn:
+        with sqlite_copy(path, ctx.companions or None, ctx.display_name) as conn:
             labels: dict[int, str] = {}
             if table_columns(conn, "ABMultiValueLabel"):
                 labels = {int(r[0]): str(r[1]) for r in conn.execute("SELECT ROWID, value FROM ABMultiValueLabel")}

@@ -41,7 +41,7 @@ class IosCallHistoryImporter:
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
         wanted = ("Z_PK", "ZADDRESS", "ZDATE", "ZDURATION", "ZORIGINATED", "ZANSWERED", "ZCALLTYPE",
                   "ZSERVICE_PROVIDER", "ZISO_COUNTRY_CODE", "ZLOCATION", "ZNAME", "ZDISCONNECTED_CAUSE")
-        with sqlite_copy(path, ctx.companions or None) as conn:
+        with sqlite_copy(path, ctx.companions or None, ctx.display_name) as conn:
             for row in select_existing(conn, "ZCALLRECORD", wanted, "ORDER BY ZDATE, Z_PK"):
                 locator = f"ZCALLRECORD Z_PK={row['Z_PK']}"
                 when = apple_time(row["ZDATE"])

@@ -70,7 +70,7 @@ class IosSmsImporter:
         return 0.95 if {"message", "handle"} <= tables and "chat" in tables else 0.0
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        with sqlite_copy(path, ctx.companions or None) as conn:
+        with sqlite_copy(path, ctx.companions or None, ctx.display_name) as conn:
             handles = {int(r[0]): str(r[1]) for r in conn.execute("SELECT ROWID, id FROM handle")}
             chat_of, chat_info = self._chats(conn, handles)
             wanted = ("ROWID", "guid", "text", "attributedBody", "handle_id", "is_from_me", "date", "service",
