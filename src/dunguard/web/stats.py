@@ -1,12 +1,13 @@
-"""Dashboard figures for a case, cached under the case's ledger head.
+"""Dashboard figures, evidence time ranges and the action plan of a case, cached in memory.
 
 The figures come from the analysis subsystem (``dunguard.analyze.stats.timeline``: counts by
-kind, per-day volume, hour × weekday matrix, busiest numbers, third parties reached) plus
-each evidence file's time range.  Every change to a case's events is a ledger entry, so the
-figures are cached under a version of the case's events and findings (count, latest time,
-last update), so an unchanged case is answered from memory; the action plan is cached under
-the ledger head (it also depends on the interview answers).  ``warm(home)`` fills the cache in a background thread (the server
-calls it at start-up and after an upload) so the first view is fast too.
+kind, per-day volume, hour × weekday matrix, busiest numbers, third parties reached); the
+evidence page adds each file's time range.  Both are cached under a version of the case's
+events and findings (event count and latest time, findings count and last update), so an
+unchanged case is answered from memory.  The action plan is cached under the ledger head,
+since it also depends on the interview answers (every change to a case is a ledger entry).
+``warm(home, case_ids)`` fills the caches in a background thread (the server calls it at
+start-up and after an upload) so the first view is fast too.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class CaseStats:
     numbers: list[dict[str, Any]] = field(default_factory=list)  # busiest first (analyze.stats rows)
     numbers_total: int = 0
     third_parties: list[dict[str, Any]] = field(default_factory=list)
-    evidence_ranges: dict[int, tuple[dt.datetime, dt.datetime, int]] = field(default_factory=dict)
     available: bool = True  # False when this version has no analysis statistics
 
 
@@ -127,6 +127,7 @@ def warm(home: Home, case_ids: list[str]) -> threading.Thread:
         for cid in case_ids:
             try:
                 case_stats(home, cid)
+                evidence_ranges(home, cid)
                 plan_steps(home, cid, current_lang())
             except Exception:  # a failed warm-up only means the first view computes it
                 continue
@@ -169,6 +170,19 @@ def compute_stats(home: Home, case_id: str) -> CaseStats:
         stats.third_parties = list(data.get("third_parties") or [])
     else:
         stats.available = False
+    if not stats.available:
+        stats.total_events = event_count(home, case_id)
+    return stats
+
+
+def evidence_ranges(home: Home, case_id: str) -> dict[int, tuple[dt.datetime, dt.datetime, int]]:
+    """Each evidence file's (first, last, count) of records (cached like the figures)."""
+    return cached(home, case_id, "evidence_ranges", lambda: _evidence_ranges(home, case_id),
+                  data_version(home, case_id))
+
+
+def _evidence_ranges(home: Home, case_id: str) -> dict[int, tuple[dt.datetime, dt.datetime, int]]:
+    out: dict[int, tuple[dt.datetime, dt.datetime, int]] = {}
     with home.store.session() as s:
         rows = s.execute(
             select(Event.evidence_id, func.min(Event.time_utc), func.max(Event.time_utc), func.count())
@@ -177,10 +191,8 @@ def compute_stats(home: Home, case_id: str) -> CaseStats:
         ).all()
     for eid, lo, hi, n in rows:
         if eid is not None and lo is not None and hi is not None:
-            stats.evidence_ranges[int(eid)] = (_aware(lo), _aware(hi), int(n))
-    if not stats.available:
-        stats.total_events = sum(n for _, _, n in stats.evidence_ranges.values())
-    return stats
+            out[int(eid)] = (_aware(lo), _aware(hi), int(n))
+    return out
 
 
 def _aware(value: Any) -> dt.datetime:

@@ -19,7 +19,7 @@ from dunguard.models import Derived, Evidence
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import PageNo, RowId, home_of, load_case, see_other
 from dunguard.web.security import MAX_FIELDS, MAX_FILES
-from dunguard.web.stats import case_stats
+from dunguard.web.stats import evidence_ranges
 from dunguard.web.timeline import PAGE_SIZE, TimelineFilter, timeline_page
 
 router = APIRouter()
@@ -65,9 +65,8 @@ def evidence_page(request: Request, case_id: str, page: PageNo = 1) -> HTMLRespo
                 .offset((page - 1) * EVIDENCE_PAGE).limit(EVIDENCE_PAGE)
             )
         )
-    stats = case_stats(home, case.id)
     return render(
-        request, "evidence.html", case=case, active="evidence", items=items, ranges=stats.evidence_ranges,
+        request, "evidence.html", case=case, active="evidence", items=items, ranges=evidence_ranges(home, case.id),
         page=page, pages=max(1, -(-total // EVIDENCE_PAGE)), total=total,
         max_upload=request.app.state.max_upload_bytes, accept=",".join(sorted(ALLOWED_SUFFIXES)),
     )
