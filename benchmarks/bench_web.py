@@ -124,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         for label, url in pages:
             ms, status = timed(client, url)
             print(f"{label:48s} {ms:8.1f} ms  (HTTP {status})")
+        web_stats.clear_cache()
+        t0 = time.perf_counter()
+        client.get(base + "/evidence")
+        print(f"{'evidence list, cold (time ranges not cached)':48s} {(time.perf_counter() - t0) * 1000:8.1f} ms")
         home.close()
     return 0
 
