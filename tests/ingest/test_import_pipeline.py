@@ -337,3 +337,51 @@ def test_an_importer_bug_fails_only_that_file(home: Home, tmp_path: Path, monkey
     err = report.files[0].error
     assert err is not None and err["key"] == "ingest.parser.failed" and "KeyError" in err["message"]
     assert counts(home, case.id)[0] == before[0] + 12
+
+
+def test_ios_backup_folder_uses_the_manifest(home: Home, tmp_path: Path) -> None:
+    """An iTunes/Finder backup: files are stored by hash; Manifest.db names them."""
+    import hashlib
+
+    backup = tmp_path / "00008030-001A"
+    backup.mkdir()
+
+    def put(domain: str, rel: str, data: bytes) -> str:
+        fid = hashlib.sha1(f"{domain}-{rel}".encode()).hexdigest()
+        (backup / fid[:2]).mkdir(exist_ok=True)
+        (backup / fid[:2] / fid).write_bytes(data)
+        return fid
+
+    db = tmp_path / "build-sms.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT, service TEXT);"
+        "CREATE TABLE chat (ROWID INTEGER PRIMARY KEY, guid TEXT, chat_identifier TEXT);"
+        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, guid TEXT, text TEXT, handle_id INTEGER, service TEXT,"
+        " date INTEGER, is_from_me INTEGER, item_type INTEGER DEFAULT 0, associated_message_type INTEGER DEFAULT 0);"
+        "INSERT INTO handle VALUES (1, '+8617012345678', 'SMS');"
+        f"INSERT INTO message VALUES (1, 'g1', '今天必须还款', 1, 'SMS', {(1714521600 - 978307200) * 10**9}, 0, 0, 0);"
+    )
+    conn.commit()
+    conn.close()
+    files = [
+        (put("HomeDomain", "Library/SMS/sms.db", db.read_bytes()), "HomeDomain", "Library/SMS/sms.db"),
+        (put("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.PNG", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+         "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.PNG"),
+    ]
+    manifest = sqlite3.connect(backup / "Manifest.db")
+    manifest.execute("CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, file BLOB)")
+    manifest.executemany("INSERT INTO Files VALUES (?, ?, ?, 1, NULL)", files)
+    manifest.commit()
+    manifest.close()
+    (backup / "Info.plist").write_text("<plist/>")
+
+    case = create_case(home, "测试")
+    report = import_paths(home, case.id, [backup])
+    assert [(f.name, f.status, f.format) for f in report.files] == [
+        (f"{backup}/HomeDomain/Library/SMS/sms.db", "imported", "ios_sms")
+    ]
+    _, views = list_events(home, case.id)
+    assert [(v.counterpart_key, v.text, v.number_kind) for v in views] == [
+        ("+8617012345678", "今天必须还款", "virtual_mobile")
+    ]

@@ -34,6 +34,7 @@ import importlib
 import json
 import os
 import pickle
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -55,6 +56,7 @@ from dunguard.home import Home, Transaction
 from dunguard.i18n import t
 from dunguard.ingest.base import (
     HEAD_BYTES,
+    SQLITE_MAGIC,
     Importer,
     ParseContext,
     Record,
@@ -63,6 +65,7 @@ from dunguard.ingest.base import (
     get_importer,
     is_companion,
     read_head,
+    sqlite_copy,
 )
 from dunguard.ingest.models import NumberInfo
 from dunguard.models import Case, Event, Evidence, LedgerEntry, Party, Phone
@@ -755,6 +758,56 @@ def _walk_folder(folder: Path, display: str) -> Iterator[_Item]:
             yield _Item(p, f"{display}/{rel.as_posix()}", explicit=False)
 
 
+IOS_BACKUP_ARTIFACTS = (
+    ("HomeDomain", "Library/SMS/sms.db"),
+    ("HomeDomain", "Library/CallHistoryDB/CallHistory.storedata"),
+    ("HomeDomain", "Library/AddressBook/AddressBook.sqlitedb"),
+)
+
+
+def _ios_backup_items(folder: Path, display: str, stack: ExitStack) -> list[_Item] | None:
+    """An iTunes/Finder backup folder: only the artifacts we read, under their real names.
+
+    Files in a backup are stored as ``<fileID[:2]>/<fileID>`` and listed in ``Manifest.db``
+    (``Files(fileID, domain, relativePath)``).  Walking such a folder blindly would sniff
+    (and OCR) thousands of unrelated files, so the manifest picks the messages, call history
+    and address book (with their -wal/-shm when the backup has them).  An encrypted backup
+    (its Manifest.db is not plain SQLite) is walked like any folder.
+    """
+    manifest = folder / "Manifest.db"
+    if not manifest.is_file() or not read_head(manifest, 16).startswith(SQLITE_MAGIC):
+        return None
+    try:
+        with sqlite_copy(manifest) as conn:
+            rows = conn.execute("SELECT fileID, domain, relativePath FROM Files").fetchall()
+    except (FormatError, sqlite3.Error, OSError):
+        return None
+    by_path = {(str(d), str(r)): str(f) for f, d, r in rows if f and d and r}
+
+    def stored(file_id: str) -> Path | None:
+        for cand in (folder / file_id[:2] / file_id, folder / file_id):
+            if cand.is_file():
+                return cand
+        return None
+
+    items: list[_Item] = []
+    for domain, rel in IOS_BACKUP_ARTIFACTS:
+        fid = by_path.get((domain, rel))
+        src = stored(fid) if fid else None
+        if src is None:
+            continue
+        comps = [(sfx, stored(by_path[(domain, rel + sfx)])) for sfx in ("-wal", "-shm") if (domain, rel + sfx) in by_path]
+        name = PurePosixPath(rel).name
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dunguard-iosbackup-")))
+        target = tmp / name
+        shutil.copyfile(src, target)
+        for sfx, comp in comps:
+            if comp is not None:
+                shutil.copyfile(comp, tmp / (name + sfx))
+        items.append(_Item(target, f"{display}/{domain}/{rel}", explicit=False))
+    return items
+
+
 def _extract_zip(path: Path, display: str, dest: Path) -> None:
     """Unpack a ZIP safely (no path traversal, member/size/ratio limits)."""
     try:
@@ -824,7 +877,10 @@ def import_paths(
         for p in paths:
             path = Path(p)
             if path.is_dir():
-                queue.extend((item, 0) for item in _walk_folder(path, str(p).rstrip("/")))
+                shown = str(p).rstrip("/")
+                backup = _ios_backup_items(path, shown, stack)
+                items = backup if backup is not None else list(_walk_folder(path, shown))
+                queue.extend((item, 0) for item in items)
             else:
                 queue.append((_Item(path, str(p), explicit=True), 0))
         while queue:
