@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dunguard.errors import FormatError
 from dunguard.ingest.android_calllog import IMPORTER as CALLLOG
@@ -403,3 +405,32 @@ def test_chinese_names_read_family_name_first() -> None:
     assert display_name(None, None) == ""
     assert clean_label("_$!<Mobile>!$_") == "Mobile"
     assert clean_label("TextNow") == "TextNow"
+
+
+SMS_ROW = st.fixed_dictionaries(
+    {
+        "address": st.sampled_from(["13800138000", "+8617012345678", "95588", "1069012345"]),
+        "date": st.integers(min_value=1_000_000_000_000, max_value=2_000_000_000_000),
+        "type": st.sampled_from([1, 2, 4, 5, 6]),
+        "body": st.one_of(st.none(), st.text(max_size=40)),
+    }
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(SMS_ROW, max_size=12))
+def test_generated_mmssms_round_trip(tmp_path_factory: pytest.TempPathFactory, rows: list[dict[str, object]]) -> None:
+    path = tmp_path_factory.mktemp("gen") / "mmssms.db"
+    build(path, MMSSMS_SCHEMA, [
+        ("INSERT INTO sms (_id, address, date, type, body) VALUES (?,?,?,?,?)",
+         (i + 1, r["address"], r["date"], r["type"], r["body"]))
+        for i, r in enumerate(rows)
+    ])
+    got = events(MMSSMS, path)
+    expected = sorted(enumerate(rows), key=lambda ir: (ir[1]["date"], ir[0]))  # type: ignore[index]
+    assert len(got) == len(rows)
+    for rec, (_i, r) in zip(got, expected, strict=True):
+        assert rec.text == r["body"]
+        assert rec.counterpart_number == r["address"]
+        assert rec.time_utc == dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=int(str(r["date"])))
+        assert rec.direction is (Direction.IN if r["type"] == 1 else Direction.OUT)

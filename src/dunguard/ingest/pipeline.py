@@ -6,7 +6,8 @@
   no importer claims as a whole is unpacked into a private temporary folder (with
   size/count/ratio limits, no path traversal), kept as an original itself, and its members
   are imported like a folder; a folder is walked in name order, hidden files ignored, SQLite
-  ``-wal``/``-shm``/``-journal`` files travel with their database;
+  ``-wal``/``-shm``/``-journal`` files travel with their database; an iPhone backup folder
+  (``Manifest.db``) contributes only its messages, call history and address book;
 * every file is imported in **its own transaction** (``home.transaction``): the original
   (and its companions) go into the vault, the records become Events (bulk
   ``INSERT … ON CONFLICT DO NOTHING`` on the ``dedup_key``), Parties with Phones, Derived
