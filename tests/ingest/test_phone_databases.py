@@ -307,6 +307,8 @@ def test_ios_sms_messages_groups_and_skips(tmp_path: Path) -> None:
     assert recs[3].time_utc == dt.datetime(2024, 5, 1, 0, 3, tzinfo=dt.UTC)
     assert recs[2].thread == "chat1" and recs[2].extra["chat_name"] == "家人"
     assert sorted(s.reason for s in ctx.skipped) == ["ingest.skip.system", "ingest.skip.tapback"]
+    # the message GUID is the stable record id that keeps equal messages apart in the dedup key
+    assert [r.extra["source_msg_id"] for r in recs] == ["ios:g1", "ios:g2", "ios:g5", "ios:g6"]
 
 
 # --------------------------------------------------------------------------- iOS CallHistory

@@ -11,11 +11,16 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
+from dunguard.cases import create_case
 from dunguard.errors import FormatError
+from dunguard.home import Home
 from dunguard.ingest.base import ParseContext, detect
+from dunguard.ingest.pipeline import dedup_key, import_paths
 from dunguard.ingest.wechat_memotrace import IMPORTER as MEMOTRACE
 from dunguard.ingest.wechat_pywxdump import IMPORTER as PYWXDUMP
+from dunguard.models import Event
 from dunguard.records import Direction, EventKind, EventRecord
 
 WECHAT = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wechat"
@@ -214,3 +219,30 @@ def test_generated_pywxdump_exports_round_trip(
     assert [(e.direction is Direction.OUT, e.text or "", e.time_utc) for e in events] == [
         (sent, msg, dt.datetime(2024, 10, 4, 22, minute, tzinfo=CST)) for sent, msg, minute in rows
     ]
+
+
+def test_pywxdump_same_text_in_the_same_minute_is_kept_twice(home: Home, tmp_path: Path) -> None:
+    """Minute-precise WeChat times: only MsgSvrID tells equal messages apart (all 96 land)."""
+    path = _shared("weclone_pywxdump_export_test_person.csv")
+    case = create_case(home, "微信")
+    (first,) = import_paths(home, case.id, [path]).files
+    assert first.status == "imported" and first.parsed == {"chat": 96}
+    assert first.inserted == 96 and first.duplicates == 0
+    # a later export of the same chat (rows in another order, so a new file): nothing new
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    later = tmp_path / "later_export.csv"
+    with later.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0], *reversed(rows[1:])])
+    (again,) = import_paths(home, case.id, [later]).files
+    assert again.status == "imported" and again.new_original
+    assert again.inserted == 0 and again.duplicates == 96
+    with home.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case.id)) == 96
+
+
+def test_dedup_key_tells_apart_records_with_different_source_ids() -> None:
+    args = ("chat", 1_728_013_320_000_000, "in", "", "[动画表情]", None)
+    assert dedup_key(*args) == dedup_key(*args, None)
+    assert dedup_key(*args, "wechat:1") != dedup_key(*args, "wechat:2")
+    assert dedup_key(*args, "wechat:1") == dedup_key(*args, "wechat:1")

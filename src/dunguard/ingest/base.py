@@ -95,7 +95,17 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 @runtime_checkable
 class Importer(Protocol):
-    """What every format module exposes as ``IMPORTER``."""
+    """What every format module exposes as ``IMPORTER``.
+
+    A format whose records carry a stable id of their own (one that a later export of the
+    same data repeats: WeChat's ``MsgSvrID``, an iPhone message GUID) puts it into
+    ``EventRecord.extra["source_msg_id"]`` as ``"<namespace>:<id>"``; the import pipeline
+    adds it to the event's dedup key, so equal records the time precision cannot tell
+    apart are kept.  Per-database row numbers (Android ``_id``, WeChat ``localId``) are
+    not stable ids: a restored phone renumbers them, and a record must keep the key it
+    has in other formats of the same phone (an Android ``mmssms.db`` and an SMS Backup &
+    Restore XML of it deduplicate against each other).
+    """
 
     name: str
     description: str

@@ -106,6 +106,8 @@ class IosSmsImporter:
                 extra: dict[str, Any] = {}
                 if row["guid"]:
                     extra["guid"] = row["guid"]
+                    # the message's own GUID, kept across backups and restores of the phone
+                    extra["source_msg_id"] = f"ios:{row['guid']}"
                 read = apple_time(row["date_read"])
                 if read is not None:
                     extra["read_at"] = read.isoformat()

@@ -16,7 +16,8 @@
   the other files still import.  A file named explicitly whose format nobody recognises
   is an error; inside folders and ZIPs such files are listed as "not recognised";
 * idempotent: ``dedup_key`` is derived from an event's identity (kind, time, direction,
-  normalised number, text or duration), so re-importing a file, or a later backup that
+  normalised number, text or duration, and the format's own record id where it has a
+  stable one: ``extra["source_msg_id"]``), so re-importing a file, or a later backup that
   overlaps an earlier one, adds only events not already in the case; the ledger notes
   the re-import with its counts.
 
@@ -208,13 +209,26 @@ class ImportReport:
 
 
 def dedup_key(
-    kind: str, time_us: int, direction: str, number_key: str, text: str | None, duration: int | None
+    kind: str,
+    time_us: int,
+    direction: str,
+    number_key: str,
+    text: str | None,
+    duration: int | None,
+    source_id: str | None = None,
 ) -> str:
     """Identity of an event: the same message/call from any backup gets the same key.
+
+    ``source_id`` is the format's own stable id of the record (``extra["source_msg_id"]``,
+    e.g. ``"wechat:<MsgSvrID>"``) when it has one: two equal messages within the time
+    precision of the format (WeChat exports: one minute) then stay two events, while the
+    same message in a later export still gets the same key.
 
     Time-prefixed (hex seconds) so inserts into the unique index arrive nearly in order.
     """
     src = f"{kind}\x1f{time_us}\x1f{direction}\x1f{number_key}\x1f{text or ''}\x1f{'' if duration is None else duration}"
+    if source_id:
+        src += f"\x1e{source_id}"
     digest = _blake2b(src.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
     return f"{time_us // 1_000_000 if time_us > 0 else 0:010x}{digest}"
 
@@ -349,7 +363,15 @@ class _RowBuilder:
                 rec.locator[:200],
                 thread[:400] if thread is not None else None,
                 (self._json(extra) if sqlite else extra) if extra else None,
-                dedup_key(kind_v, time_us, direction, key or raw or "", text, duration),
+                dedup_key(
+                    kind_v,
+                    time_us,
+                    direction,
+                    key or raw or "",
+                    text,
+                    duration,
+                    extra.get("source_msg_id") if extra else None,
+                ),
             )
         )
 
