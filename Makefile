@@ -1,5 +1,5 @@
 # DunGuard — two commands on a fresh Debian/Ubuntu machine with python3 and root:
-#   make run    set everything up, then run the demo (the main job on the embedded default)
+#   make run    set everything up, build the demo case, and serve the web app on http://127.0.0.1:8000
 #   make test   set everything up, then ruff + mypy --strict + pytest
 PYTHON ?= python3
 VENV   := .venv
@@ -28,9 +28,10 @@ $(STAMP): pyproject.toml $(SYSTAMP)
 	@touch $@
 
 run: $(STAMP)
-	$(BIN)/dunguard demo
+	$(BIN)/dunguard serve --demo
 
-demo: run
+demo: $(STAMP)
+	$(BIN)/dunguard demo
 
 serve: $(STAMP)
 	$(BIN)/dunguard serve
