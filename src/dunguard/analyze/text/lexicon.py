@@ -56,6 +56,8 @@ class Entry:
     check: str | None = None
     suggest: bool = False
     rule: str | None = None
+    # compositional (broad) entries are tried after the specific ones of the same label
+    fallback: bool = False
     index: int = 0
     # derived: message-level blockers (unless minus "negated") and needs as alternative sets
     block: frozenset[str] = frozenset()
@@ -115,6 +117,26 @@ def _prefilter(macros: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _near(parts: list[str], window: int, ordered: bool = False, clause: bool = False) -> str:
+    """Proximity of word classes: every part occurs, with at most ``window`` characters
+    between neighbours, in any order (one alternative per permutation) unless ``ordered``.
+    The gap never crosses a sentence boundary, nor a comma when ``clause``."""
+    gap = ("[^，,。！？!?；;\\n]" if clause else "{sep}") + "{0," + str(window) + "}?"
+    orders = [tuple(parts)] if ordered else list(itertools.permutations(parts))
+    alts = [gap.join(f"(?:{p})" for p in perm) for perm in orders]
+    return "|".join(f"(?:{a})" for a in alts)
+
+
+def _class_words(name: str, raw_macros: dict[str, str], where: str) -> tuple[str, ...]:
+    """The literal words of a class macro (a pure alternation), for automaton keys."""
+    value = raw_macros.get(name)
+    m = _LITERAL_ALTERNATION.match(value or "")
+    if m is None:
+        raise FormatError("analyze.lexicon.bad_pattern", file=where,
+                          error=f"keys_from: {name} is not a literal word class")
+    return tuple(w for w in m.group(1).split("|") if w)
+
+
 def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Pattern[str] | None:
     if not pattern:
         return None
@@ -152,7 +174,8 @@ def build(jurisdiction: str = "cn") -> Lexicon:
     normalizer = load_normalizer(jurisdiction)
     lex = Lexicon(normalizer)
     cues_data = _read_yaml(jurisdiction, "cues.yaml")
-    macros = _prefilter({str(k): str(v) for k, v in (cues_data.get("macros") or {}).items()})
+    raw_macros = {str(k): str(v) for k, v in (cues_data.get("macros") or {}).items()}
+    macros = _prefilter(raw_macros)
     folder = resources.files("dunguard.analyze") / "rulebooks" / jurisdiction / "lexicon"
 
     def add(entry: Entry) -> None:
@@ -174,10 +197,19 @@ def build(jurisdiction: str = "cn") -> Lexicon:
             where = f"{jurisdiction}/lexicon/{item.name}:{raw.get('id')}"
             if "id" not in raw or "label" not in raw:
                 raise FormatError("analyze.lexicon.bad_entry", file=where)
+            pattern = raw.get("pattern")
+            if raw.get("near"):
+                # compositional entry: classes within a window of each other, any order
+                near = _near([str(x) for x in raw["near"]], int(raw.get("window", 10)),
+                             ordered=bool(raw.get("ordered", False)), clause=bool(raw.get("clause", False)))
+                pattern = f"{pattern}|{near}" if pattern else near
+            keys = [str(k) for k in raw.get("keys") or ()]
+            for name in raw.get("keys_from") or ():
+                keys.extend(_class_words(str(name), raw_macros, where))
             entry = Entry(
                 id=str(raw["id"]), label=str(raw["label"]), cue=None,
-                keys=tuple(str(k) for k in raw.get("keys") or ()),
-                pattern=_compile(raw.get("pattern"), macros, where),
+                keys=tuple(dict.fromkeys(keys)),
+                pattern=_compile(pattern, macros, where),
                 sentence_requires=_compile(raw.get("sentence_requires"), macros, where),
                 sentence_excludes=_compile(raw.get("sentence_excludes"), macros, where),
                 message_requires=_compile(raw.get("message_requires"), macros, where),
@@ -185,6 +217,7 @@ def build(jurisdiction: str = "cn") -> Lexicon:
                 needs=tuple(raw.get("needs", ("debt",)) or ()),
                 unless=tuple(raw.get("unless", DEFAULT_UNLESS) or ()),
                 check=raw.get("check"), suggest=bool(raw.get("suggest", False)), rule=raw.get("rule"),
+                fallback=bool(raw.get("fallback", bool(raw.get("near")))),
             )
             add(entry)
             if entry.check:

@@ -43,6 +43,12 @@ _NEGATION = re.compile(
 _NOT_NEGATION = re.compile(r"不会(?:放过|善罢甘休|客气|手软|让你好过|轻易|再给)|不再(?:给你|提醒|通知你|宽限)")
 
 _VALUE = operator.itemgetter(1)
+
+
+def _is_fallback(hit: tuple[Entry, int, int, str]) -> bool:
+    return hit[0].fallback
+
+
 _CUE_WINDOW = 24  # cue patterns are local: chars either side of the cue key they may use
 
 CHECKS: dict[str, Callable[[MessageContext], tuple[int, int] | None]] = {**third_party.CHECKS}
@@ -294,6 +300,8 @@ class Scanner:
             return any(a < span[1] and span[0] < b for a, b in seen.get(label, ()))
 
         found: set[str] = set()  # one finding per label and message is enough (labels are per message)
+        if len(label_hits) > 1:
+            label_hits.sort(key=_is_fallback)  # stable: specific entries first, in text order
         for entry, start, end, key in label_hits:
             assert entry.label is not None
             if entry.label in found:
