@@ -115,7 +115,8 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
 
     page.goto(case_url + "/evidence")
     page.get_by_role("link", name="微信截图.png").click()
-    assert page.locator("figure img").is_visible()
+    page.wait_for_url("**/evidence/*")
+    page.wait_for_selector("figure img", state="visible", timeout=30_000)  # waits for the navigation
     if has_ocr:
         assert "通讯录" in page.locator(".ocr-text").inner_text()
     page.screenshot(path=str(shots / "04-screenshot-ocr.png"), full_page=True)
