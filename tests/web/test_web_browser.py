@@ -125,18 +125,20 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
     page.goto(case_url)
     assert page.locator("svg.chart").count() >= 2
     page.screenshot(path=str(shots / "05-dashboard.png"), full_page=True)
-    page.get_by_role("link", name="发现的问题").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="发现的问题").click()
     articles = page.locator("article.finding")
+    articles.first.wait_for()
     assert articles.count() >= 3
     articles.first.locator("summary").click()  # the statute text unfolds
-    assert articles.first.locator(".statute").first.is_visible()
+    articles.first.locator(".statute").first.wait_for(state="visible")
     assert page.locator("article.finding mark").count() >= 1
     assert "第" in (page.locator("article.finding .cite").first.text_content() or "")  # article number of the statute
     page.screenshot(path=str(shots / "06-findings.png"), full_page=True)
     first = articles.first
     first.get_by_label("备注").fill("这条我记得，是半夜收到的")
-    first.get_by_role("button", name="确认属实").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        first.get_by_role("button", name="确认属实").click()
     assert "这条我记得，是半夜收到的" in page.content()
 
     # 4. timeline with a Chinese search
@@ -151,8 +153,8 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
     page.goto(case_url + "/interview")
     page.get_by_label("向监管部门投诉").check()
     page.get_by_label("向公安机关报案").check()
-    page.get_by_role("button", name="保存，下一题").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存，下一题").click()
     for _ in range(3):  # answer the next questions with a text or skip them
         key = page.locator('input[name="key"]')
         if key.count() == 0:
@@ -160,10 +162,11 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
         field = page.locator("#value")
         if field.count() and field.get_attribute("type") not in ("date", "number"):
             field.fill("测试回答")
-            page.get_by_role("button", name="保存，下一题").click()
+            with page.expect_navigation():
+                page.get_by_role("button", name="保存，下一题").click()
         else:
-            page.get_by_role("button", name="跳过").click()
-        page.wait_for_load_state()
+            with page.expect_navigation():
+                page.get_by_role("button", name="跳过").click()
     assert "已填写的内容" in page.content()
     page.screenshot(path=str(shots / "08-interview.png"), full_page=True)
 
@@ -171,7 +174,9 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
     page.goto(case_url + "/plan")
     page.screenshot(path=str(shots / "09-plan.png"), full_page=True)
     page.goto(case_url + "/documents")
-    page.get_by_role("link", name=page.locator("ul.doc-list a").nth(2).inner_text()).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=page.locator("ul.doc-list a").nth(2).inner_text()).click()
+    page.locator("#doc-text").wait_for()
     assert page.locator("#doc-text").input_value().strip()
     page.screenshot(path=str(shots / "10-document.png"), full_page=True)
     with page.expect_download() as download_info:
@@ -183,8 +188,8 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
 
     # 7. verify
     page.goto(case_url + "/integrity")
-    page.get_by_role("button", name="开始核验").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始核验").click()
     assert "核验通过" in page.content()
     page.screenshot(path=str(shots / "11-verify.png"), full_page=True)
 
