@@ -385,3 +385,54 @@ def test_ios_backup_folder_uses_the_manifest(home: Home, tmp_path: Path) -> None
     assert [(v.counterpart_key, v.text, v.number_kind) for v in views] == [
         ("+8617012345678", "今天必须还款", "virtual_mobile")
     ]
+
+
+def test_many_contacts_land_in_batches_and_name_earlier_events(
+    any_home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contacts are written in batches; one set-based UPDATE names the events seen before."""
+    import dunguard.ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "CONTACT_BATCH", 7)  # several batches and a partial last one
+    case = create_case(any_home, "测试")
+    sms = tmp_path / "sms.xml"
+    sms.write_text(
+        '<smses count="4">'
+        '<sms address="13800000003" date="1714521600000" type="1" body="a" contact_name="(Unknown)"/>'
+        '<sms address="95588" date="1714521601000" type="1" body="b" contact_name="(Unknown)"/>'
+        '<sms address="010-00000011" date="1714521602000" type="1" body="c" contact_name="(Unknown)"/>'
+        '<sms address="13999999999" date="1714521603000" type="1" body="d" contact_name="老王"/>'
+        "</smses>",
+        encoding="utf-8",
+    )
+    import_paths(any_home, case.id, [sms])
+    cards = [
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:联系人{i}\r\nTEL;TYPE=CELL:138{i:08d}\r\n"
+        f"TEL;TYPE=HOME:010-{i:08d}\r\nEND:VCARD\r\n"
+        for i in range(20)
+    ]
+    cards.append("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:工商银行\r\nTEL:95588\r\nEND:VCARD\r\n")
+    cards.append("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:重名的号码\r\nTEL:13800000003\r\nEND:VCARD\r\n")
+    cards.append("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:不是老王\r\nTEL:13999999999\r\nEND:VCARD\r\n")
+    book = tmp_path / "contacts.vcf"
+    book.write_text("".join(cards), encoding="utf-8")
+    (f,) = import_paths(any_home, case.id, [book]).files
+    assert f.status == "imported" and f.contacts_new == 23
+    with any_home.store.session() as s:
+        parties = {
+            p.name: sorted((ph.raw, ph.e164) for ph in p.phones)
+            for p in s.scalars(select(Party).where(Party.case_id == case.id, Party.role == "contact"))
+        }
+        assert len(parties) == 23
+        assert parties["联系人7"] == [("010-00000007", "+861000000007"), ("13800000007", "+8613800000007")]
+        assert parties["工商银行"] == [("95588", None)]
+        assert s.scalar(select(func.count()).select_from(Phone).where(Phone.case_id == case.id)) == 43
+    _, views = list_events(any_home, case.id)
+    assert [v.counterpart_name for v in views] == [
+        "联系人3",  # the first contact with the number names it
+        "工商银行",  # a service number has no E.164 form and is matched as it is
+        "联系人11",
+        "老王",  # a name the phone itself showed is kept
+    ]
+    again = import_paths(any_home, case.id, [book]).files[0]
+    assert again.contacts_new == 0

@@ -114,3 +114,23 @@ def test_chinese_mobiles_round_trip(prefix: str, rest: int) -> None:
     if info.e164 is not None and info.kind in (NumberKind.MOBILE, NumberKind.VIRTUAL_MOBILE):
         assert info.e164 == "+86" + raw
         assert normalize(info.e164).e164 == info.e164
+
+
+@given(
+    rest=st.text(alphabet="0123456789", min_size=9, max_size=9),
+    second=st.sampled_from("0123456789"),
+    prefix=st.sampled_from(["", "+86"]),
+)
+def test_mobile_shortcut_gives_what_the_full_parse_gives(rest: str, second: str, prefix: str) -> None:
+    """The fast path for 11-digit Chinese mobiles agrees with phonenumbers' full parse."""
+    from dunguard.phones import _parse, _parse_full
+
+    digits = f"{prefix}1{second}{rest}"
+    assert _parse(digits, digits, "CN") == _parse_full(digits, digits, "CN")
+
+
+@pytest.mark.parametrize("raw", ["13800138000", "17012345678", "19912345678", "14512345678", "17951234567"])
+def test_mobile_shortcut_on_known_numbers(raw: str) -> None:
+    from dunguard.phones import _parse, _parse_full
+
+    assert _parse(raw, raw, "CN") == _parse_full(raw, raw, "CN")

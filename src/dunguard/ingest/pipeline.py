@@ -23,7 +23,9 @@
 
 The fast path on SQLite writes events with ``executemany`` on the driver connection
 (``INSERT OR IGNORE``), in batches of :data:`BATCH`; PostgreSQL uses SQLAlchemy Core's
-``on_conflict_do_nothing``.  Memory stays flat: records stream from the parser into
+``on_conflict_do_nothing``.  Contacts become Parties and Phones in bulk inserts of
+:data:`CONTACT_BATCH`; events imported earlier from their numbers get the names in one
+set-based UPDATE per file (through a temporary key → name table).  Memory stays flat: records stream from the parser into
 batches; nothing holds the whole file.
 """
 
@@ -48,9 +50,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Column, MetaData, String, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from dunguard.errors import DunGuardError, FormatError, HostileInputError, InputError, UnsupportedFormat
@@ -85,6 +87,7 @@ __all__ = [
 ]
 
 BATCH = 10_000
+CONTACT_BATCH = 5_000  # contacts per bulk insert of parties and phones
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # files this big parse in a child process
 PIPE_BYTES = 1 << 20
 IMPORT_CACHE_KIB = -65536  # SQLite page cache during an import (negative = KiB)
@@ -120,6 +123,9 @@ _EVENT_COLUMNS = (
     "extra",
     "dedup_key",
 )
+_EVENTS = cast(Table, Event.__table__)
+_PARTIES = cast(Table, Party.__table__)
+_PHONES = cast(Table, Phone.__table__)
 _SQLITE_INSERT = (
     f"INSERT OR IGNORE INTO events ({', '.join(_EVENT_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)})"
@@ -254,7 +260,7 @@ class _RowBuilder:
         case_id: str,
         evidence_id: int | None,
         sqlite: bool,
-        contacts: dict[str, tuple[int, str | None]],
+        contacts: dict[str, str | None],
     ) -> None:
         self.case_id = case_id
         self.evidence_id = evidence_id
@@ -327,9 +333,7 @@ class _RowBuilder:
             key, nkind = hit
         name = rec.counterpart_name
         if name is None and key is not None:
-            contact = self.contacts.get(key)
-            if contact is not None:
-                name = contact[1]
+            name = self.contacts.get(key)
         t_utc = rec.time_utc
         if t_utc < self.first:
             self.first = t_utc
@@ -384,7 +388,7 @@ def _parse_worker(
     case_id: str,
     evidence_id: int | None,
     sqlite: bool,
-    contacts: dict[str, tuple[int, str | None]],
+    contacts: dict[str, str | None],
 ) -> None:
     """Child process of a parallel import: parse and build rows, send them in batches.
 
@@ -461,6 +465,12 @@ class RecordWriter:
             self.case_id, evidence.id if evidence is not None else None, self._sqlite, self._contacts
         )
         self._existing_contacts: set[tuple[str, frozenset[str]]] | None = None
+        # contacts waiting for their bulk insert: (party row, phone rows without party_id)
+        self._pending: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+        # number key → the first contact name seen for it in this file (names events at the end)
+        self._names: dict[str, str] = {}
+        # number keys of the case's events that have no name yet (None: not loaded yet)
+        self._unnamed: set[str] | None = None
         self._cursor: sqlite3.Cursor | None = None
         self._saved_cache: int | None = None
 
@@ -595,6 +605,8 @@ class RecordWriter:
         b = self.builder
         self._insert(b.take())
         self.close()  # hand the big page cache back
+        self._flush_contacts()
+        self._name_events()
         self._store_numbers()
         r = self.report
         r.parsed = dict(b.parsed)
@@ -603,17 +615,19 @@ class RecordWriter:
             r.last_time = b.last.isoformat()
 
     # -- events -------------------------------------------------------------------------
-    def _load_contact_index(self) -> dict[str, tuple[int, str | None]]:
+    def _load_contact_index(self) -> dict[str, str | None]:
+        """Number key → name of the case's first party with that number."""
         rows = self.session.execute(
-            select(Phone.e164, Phone.raw, Party.id, Party.name)
+            select(Phone.e164, Phone.raw, Party.name)
             .join(Party, Party.id == Phone.party_id)
             .where(Phone.case_id == self.case_id)
+            .order_by(Phone.id)
         ).all()
-        index: dict[str, tuple[int, str | None]] = {}
-        for e164, raw, pid, name in rows:
+        index: dict[str, str | None] = {}
+        for e164, raw, name in rows:
             key = e164 or normalize(raw).key
             if key:
-                index.setdefault(key, (pid, name))
+                index.setdefault(key, name)
         return index
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
@@ -701,44 +715,100 @@ class RecordWriter:
             extra["organization"] = rec.organization
         if rec.locator:
             extra["locator"] = rec.locator
-        party = Party(
-            case_id=self.case_id,
-            role="contact",
-            name=name,
-            note=rec.note,
-            source_evidence_id=self.evidence.id if self.evidence is not None else None,
-            extra=extra,
-        )
-        self.session.add(party)
-        self.session.flush()
+        party = {
+            "case_id": self.case_id,
+            "role": "contact",
+            "name": name,
+            "note": rec.note,
+            "source_evidence_id": self.evidence.id if self.evidence is not None else None,
+            "extra": extra,
+        }
+        phones: list[dict[str, Any]] = []
         seen: set[str] = set()
         for info in infos:
             if info.key in seen:
                 continue
             seen.add(info.key)
-            self.session.add(
-                Phone(
-                    case_id=self.case_id,
-                    party_id=party.id,
-                    raw=info.raw[:64],
-                    e164=info.e164,
-                    kind=info.kind.value,
+            phones.append({"case_id": self.case_id, "raw": info.raw[:64], "e164": info.e164, "kind": info.kind.value})
+            if info.key and info.kind is not NumberKind.HIDDEN:
+                self._contacts.setdefault(info.key, name)
+                if name and info.key[:64] in self._unnamed_keys():
+                    # events imported earlier from this number get the contact's name (finish)
+                    self._names.setdefault(info.key[:64], name[:200])
+        self._pending.append((party, phones))
+        if len(self._pending) >= CONTACT_BATCH:
+            self._flush_contacts()
+        self.report.contacts_new += 1
+
+    def _unnamed_keys(self) -> set[str]:
+        """Numbers of the case's unnamed events: only these can take a contact's name."""
+        if self._unnamed is None:
+            self._insert(self.builder.take())  # events of this file so far count too
+            self._unnamed = set(
+                self.session.scalars(
+                    select(Event.counterpart_e164)
+                    .where(
+                        Event.case_id == self.case_id,
+                        Event.counterpart_name.is_(None),
+                        Event.counterpart_e164.is_not(None),
+                    )
+                    .distinct()
                 )
             )
-            if info.key and info.kind is not NumberKind.HIDDEN:
-                self._contacts.setdefault(info.key, (party.id, name))
-                if name:
-                    # events imported earlier from this number get the contact's name
-                    self.session.execute(
-                        update(Event)
-                        .where(
-                            Event.case_id == self.case_id,
-                            Event.counterpart_e164 == info.key,
-                            Event.counterpart_name.is_(None),
-                        )
-                        .values(counterpart_name=name[:200])
-                    )
-        self.report.contacts_new += 1
+        return self._unnamed
+
+    def _flush_contacts(self) -> None:
+        """Bulk-insert the pending parties (ids back in order), then their phones."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        conn = self.session.connection()
+        ids = conn.execute(
+            insert(_PARTIES).returning(_PARTIES.c.id, sort_by_parameter_order=True), [p for p, _ in pending]
+        ).scalars().all()
+        phones = [{**ph, "party_id": pid} for pid, (_, rows) in zip(ids, pending, strict=True) for ph in rows]
+        if phones:
+            conn.execute(insert(_PHONES), phones)
+
+    def _name_events(self) -> None:
+        """One set-based UPDATE: unnamed events from this file's contacts' numbers get their names.
+
+        The (number key → name) pairs go into a temporary table first: keys that have no
+        E.164 form (service numbers, short codes) are matched as well, on SQLite and
+        PostgreSQL alike.
+        """
+        names, self._names = self._names, {}
+        if not names:
+            return
+        conn = self.session.connection()
+        tmp = Table(
+            "dunguard_contact_names",
+            MetaData(),
+            Column("key", String(64), primary_key=True),
+            Column("name", String(200), nullable=False),
+            prefixes=["TEMPORARY"],
+            postgresql_on_commit="DROP",
+        )
+        tmp.create(conn)
+        try:
+            items = list(names.items())
+            for start in range(0, len(items), 50_000):
+                conn.execute(insert(tmp), [{"key": k, "name": v} for k, v in items[start : start + 50_000]])
+            conn.execute(
+                update(_EVENTS)
+                .where(
+                    _EVENTS.c.case_id == self.case_id,
+                    _EVENTS.c.counterpart_name.is_(None),
+                    _EVENTS.c.counterpart_e164.in_(select(tmp.c.key)),
+                )
+                .values(
+                    counterpart_name=select(tmp.c.name)
+                    .where(tmp.c.key == _EVENTS.c.counterpart_e164)
+                    .scalar_subquery()
+                )
+            )
+        finally:
+            tmp.drop(conn)
 
     def _derived(self, rec: DerivedRecord) -> None:
         self.builder.parsed["derived"] += 1
