@@ -123,6 +123,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("ib.compose", "请勿通过典当、借新还旧等方式还款，可申请停息挂账。", None, False),
     ("ef.compose", "逾期结清还得另付一笔协调金800块。", None, True),
     ("ef.compose", "本平台不收取任何额外费用，还款金额以APP为准。", None, False),
+    ("tv.warn_target", "钱再拖着不还，当心你家那辆摩托。", None, True),
+    ("tv.warn_target", "下雨路滑，出门当心你的腿，欠我的饭钱不急。", None, False),
     ("vi.compose", "再不还款，下周我们开车去你们县城当面谈。", None, True),
     ("vi.compose", "周末我开车去你们县城玩，顺便还你上次的钱。", None, False),
     ("vi.come_find", "欠款今天不处理，明天我们坐车过去找你。", None, True),
