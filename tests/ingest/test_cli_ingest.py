@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,66 @@ def test_forced_format(home: Home, tmp_path: Path) -> None:
     assert res.code == 0 and res.json()["inserted"] == 12
     bad = run_cli(["import", case.id, str(odd), "--format", "fax"], home=home)
     assert bad.code != 0 and "fax" in bad.stderr and "sms_backup_restore" in bad.stderr
+
+
+def _backup(path: Path, messages: list[tuple[str, int, str]]) -> Path:
+    """A small SMS Backup & Restore file: (number, epoch ms, body) received messages."""
+    rows = "".join(
+        f'<sms address="{n}" date="{ms}" type="1" body="{body}" contact_name="(Unknown)"/>' for n, ms, body in messages
+    )
+    path.write_text(f'<smses count="{len(messages)}">{rows}</smses>', encoding="utf-8")
+    return path
+
+
+COLLECTOR = "17012345678"
+THREAT = "你儿子张三在我们平台借款逾期不还，再不还款就把他的欠款信息发给他通讯录所有人，让你们全家都知道。"
+
+
+def test_backup_from_a_relatives_phone_is_third_party_evidence(home: Home, tmp_path: Path) -> None:
+    """`--owner 妈妈 --owner-role family`: the collector's message to 妈妈 is a T7 finding citing it."""
+    from sqlalchemy import select
+
+    from dunguard.analyze.engine import analyze_case
+    from dunguard.models import Event, Evidence, Finding, LedgerEntry
+
+    case = make_case(home, "催收案")
+    # the debtor's own phone got the same mass-sent message at the same moment
+    own = _backup(tmp_path / "own.xml", [(COLLECTOR, 1714521600000, THREAT), (COLLECTOR, 1714521700000, "在吗")])
+    mum = _backup(tmp_path / "mum.xml", [(COLLECTOR, 1714521600000, THREAT)])
+    assert run_cli(["import", case.id, str(own), "--quiet"], home=home).code == 0
+    res = run_cli(["import", case.id, str(mum), "--owner", "妈妈", "--owner-role", "family", "--json"], home=home)
+    assert res.code == 0, res.stderr
+    report = res.json()
+    assert report["owner"] == {"owner_role": "family", "owner_name": "妈妈"}
+    assert report["inserted"] == 1  # not merged with the debtor's copy of the message
+    with home.store.session() as s:
+        ev = s.scalars(select(Evidence).where(Evidence.original_name == str(mum))).one()
+        assert ev.extra["owner_role"] == "family" and ev.extra["owner_name"] == "妈妈"
+        (mum_event,) = s.scalars(select(Event.id).where(Event.evidence_id == ev.id)).all()
+        logged = [
+            json.loads(d) for d in s.scalars(select(LedgerEntry.details).where(LedgerEntry.object_hash == ev.sha256))
+        ]
+        assert {e.get("method", "import") for e in logged} == {"import"}  # the vault "add" and the import
+        assert len(logged) == 2 and all(e["owner_name"] == "妈妈" and e["owner_role"] == "family" for e in logged)
+
+    analyze_case(home, case.id, actor="test")
+    with home.store.session() as s:
+        t7 = s.scalars(select(Finding).where(Finding.case_id == case.id, Finding.rule_id == "T7")).all()
+    cited = {ref["event_id"] for f in t7 for ref in f.evidence_refs}
+    assert mum_event in cited
+
+    # the same file again, without --owner: still 妈妈's, nothing new
+    again = run_cli(["import", case.id, str(mum), "--json"], home=home).json()
+    assert again["inserted"] == 0 and again["owner"] is None
+    with home.store.session() as s:
+        assert s.scalars(select(Evidence.extra).where(Evidence.id == ev.id)).one()["owner_name"] == "妈妈"
+
+
+def test_owner_role_needs_a_name(home: Home, tmp_path: Path) -> None:
+    case = make_case(home, "催收案")
+    src = _backup(tmp_path / "x.xml", [(COLLECTOR, 1714521600000, "还钱")])
+    res = run_cli(["import", case.id, str(src), "--owner-role", "friend"], home=home)
+    assert res.code != 0 and "Traceback" not in res.stdout + res.stderr
+    assert "--owner" in res.stdout + res.stderr
+    bad = run_cli(["import", case.id, str(src), "--owner", "老李", "--owner-role", "boss"], home=home)
+    assert bad.code != 0 and "boss" in bad.stdout + bad.stderr

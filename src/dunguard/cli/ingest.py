@@ -59,12 +59,20 @@ def _make_progress_sink(console: Console) -> Any:
 @click.option("--tz", default=None, help="手机所在时区，默认用案件的时区 (phone's time zone; default: the case's).")
 @click.option("--format", "fmt", default=None, metavar="NAME",
               help="不自动识别，强制按这种格式读取（见 dunguard formats）(force an importer).")
+@click.option("--owner", default=None, metavar="NAME",
+              help="这些文件来自别人的手机（如 妈妈）；默认是欠款人自己的手机 (whose phone, if not the debtor's).")
+@click.option("--owner-role", type=click.Choice(["contact", "family", "friend", "colleague", "employer"]),
+              default=None, help="手机主人和欠款人的关系，默认 contact (the owner's relation to the debtor).")
 @click.option("--quiet", is_flag=True, help="不显示进度条 (no progress bar).")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 导入报告 (print the import report as JSON).")
 @click.pass_context
 def import_cmd(ctx: click.Context, case_ref: str, paths: tuple[Path, ...], salvage: bool, tz: str | None,
-               fmt: str | None, quiet: bool, as_json: bool) -> None:
-    """导入证据：短信/通话备份、手机数据库、通讯录、聊天导出、截图（文件、文件夹或 ZIP）."""
+               fmt: str | None, owner: str | None, owner_role: str | None, quiet: bool, as_json: bool) -> None:
+    """导入证据：短信/通话备份、手机数据库、通讯录、聊天导出、截图（文件、文件夹或 ZIP）.
+
+    从亲友手机里导出的证据（他们收到的催收短信、截图）请加 --owner，例如
+    dunguard import 案件 妈妈的短信.xml --owner 妈妈 --owner-role family。
+    """
     from dunguard.cases import resolve_case
     from dunguard.ingest.pipeline import import_paths
 
@@ -74,9 +82,11 @@ def import_cmd(ctx: click.Context, case_ref: str, paths: tuple[Path, ...], salva
     sink = None if quiet or as_json or not console.is_terminal else _make_progress_sink(console)
     if sink is not None:
         with sink.bar:
-            report = import_paths(home, case.id, list(paths), tz=tz, salvage=salvage, progress=sink, fmt=fmt)
+            report = import_paths(home, case.id, list(paths), tz=tz, salvage=salvage, progress=sink, fmt=fmt,
+                                  owner=owner, owner_role=owner_role)
     else:
-        report = import_paths(home, case.id, list(paths), tz=tz, salvage=salvage, fmt=fmt)
+        report = import_paths(home, case.id, list(paths), tz=tz, salvage=salvage, fmt=fmt,
+                              owner=owner, owner_role=owner_role)
     if as_json:
         print_json(report.as_dict())
     elif not quiet or report.failed:
@@ -110,6 +120,8 @@ def _print_report(report: Any) -> None:
             rng,
         )
     out.print(table)
+    if report.owner:
+        out.print("· " + t("ingest.report.owner", name=report.owner["owner_name"], role=report.owner["owner_role"]))
     for f in report.files:
         if f.error and f.status == "failed":
             out.print(f"[red]✗[/red] {f.error['message']}")

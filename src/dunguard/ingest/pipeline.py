@@ -55,7 +55,14 @@ from typing import Any, cast
 from sqlalchemy import Column, MetaData, String, Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from dunguard.errors import DunGuardError, FormatError, HostileInputError, InputError, UnsupportedFormat
+from dunguard.errors import (
+    DunGuardError,
+    FormatError,
+    HostileInputError,
+    InputError,
+    UnsupportedFormat,
+    UsageError,
+)
 from dunguard.home import Home, Transaction
 from dunguard.i18n import t
 from dunguard.ingest.base import (
@@ -80,6 +87,7 @@ __all__ = [
     "BATCH",
     "FileReport",
     "ImportReport",
+    "Owner",
     "Progress",
     "RecordWriter",
     "dedup_key",
@@ -123,6 +131,39 @@ _EVENT_COLUMNS = (
     "extra",
     "dedup_key",
 )
+OWNER_ROLES = ("contact", "family", "friend", "colleague", "employer")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose phone the evidence comes from when it is not the debtor's own.
+
+    Recorded on each Evidence (``extra["owner_role"]``, ``extra["owner_name"]``, read by
+    analysis: rule T7, collection that reached third parties) and in the ledger.  Events
+    from a third party's phone are that person's events: the owner is part of their dedup
+    key, so a mass-sent collector message that reached both the debtor and the contact
+    stays two events.
+    """
+
+    name: str
+    role: str = "contact"
+
+    @classmethod
+    def of(cls, name: str | None, role: str | None) -> Owner | None:
+        """Validate the user's ``--owner`` / ``--owner-role`` (None: the debtor's own phone)."""
+        clean = (name or "").strip()
+        if not clean:
+            if role is not None or name is not None:
+                raise UsageError("ingest.owner.name_missing")
+            return None
+        if role is not None and role not in OWNER_ROLES:
+            raise UsageError("ingest.owner.bad_role", role=role, roles=", ".join(OWNER_ROLES))
+        return cls(clean[:200], role or "contact")
+
+    def details(self) -> dict[str, str]:
+        return {"owner_role": self.role, "owner_name": self.name}
+
+
 _EVENTS = cast(Table, Event.__table__)
 _PARTIES = cast(Table, Party.__table__)
 _PHONES = cast(Table, Phone.__table__)
@@ -196,6 +237,7 @@ class FileReport:
 class ImportReport:
     case_id: str
     files: list[FileReport] = field(default_factory=list)
+    owner: dict[str, str] | None = None  # {"owner_role", "owner_name"}: not the debtor's phone
 
     @property
     def failed(self) -> list[FileReport]:
@@ -210,6 +252,7 @@ class ImportReport:
             "case_id": self.case_id,
             "inserted": self.inserted,
             "failed": len(self.failed),
+            "owner": self.owner,
             "files": [f.as_dict() for f in self.files],
         }
 
@@ -261,7 +304,10 @@ class _RowBuilder:
         evidence_id: int | None,
         sqlite: bool,
         contacts: dict[str, str | None],
+        owner: Owner | None = None,
     ) -> None:
+        # events from a third party's phone are theirs: tag their identity with the owner
+        self.owner_tag = f"owner:{owner.role}:{owner.name}" if owner is not None else None
         self.case_id = case_id
         self.evidence_id = evidence_id
         self.sqlite = sqlite
@@ -294,6 +340,12 @@ class _RowBuilder:
             if type(v) is int and k.isidentifier():
                 return f'{{"{k}":{v}}}'
         return self._dumps(extra)
+
+    def _source_id(self, extra: dict[str, Any] | None) -> str | None:
+        source = extra.get("source_msg_id") if extra else None
+        if self.owner_tag is None:
+            return source
+        return f"{self.owner_tag}\x1e{source}" if source else self.owner_tag
 
     def take(self) -> list[tuple[Any, ...]]:
         rows, self.rows = self.rows, []
@@ -374,7 +426,7 @@ class _RowBuilder:
                     key or raw or "",
                     text,
                     duration,
-                    extra.get("source_msg_id") if extra else None,
+                    self._source_id(extra),
                 ),
             )
         )
@@ -389,6 +441,7 @@ def _parse_worker(
     evidence_id: int | None,
     sqlite: bool,
     contacts: dict[str, str | None],
+    owner: Owner | None = None,
 ) -> None:
     """Child process of a parallel import: parse and build rows, send them in batches.
 
@@ -399,7 +452,7 @@ def _parse_worker(
         importer = get_importer(importer_name)
         done = [0]
         ctx = ParseContext(progress=lambda n: done.__setitem__(0, n), **ctx_kwargs)
-        builder = _RowBuilder(case_id, evidence_id, sqlite, contacts)
+        builder = _RowBuilder(case_id, evidence_id, sqlite, contacts, owner)
         others: list[Record] = []
         for rec in importer.parse(Path(path), ctx):
             if isinstance(rec, EventRecord):
@@ -452,8 +505,11 @@ class RecordWriter:
     ``evidence`` may be ``None``).
     """
 
-    def __init__(self, tx: Transaction, evidence: Evidence | None, report: FileReport) -> None:
+    def __init__(
+        self, tx: Transaction, evidence: Evidence | None, report: FileReport, owner: Owner | None = None
+    ) -> None:
         self.tx = tx
+        self.owner = owner
         self.session: Session = tx.session
         self.case_id = tx.case_id
         self.evidence = evidence
@@ -462,7 +518,7 @@ class RecordWriter:
         self.is_sqlite = self._sqlite
         self._contacts = self._load_contact_index()
         self.builder = _RowBuilder(
-            self.case_id, evidence.id if evidence is not None else None, self._sqlite, self._contacts
+            self.case_id, evidence.id if evidence is not None else None, self._sqlite, self._contacts, owner
         )
         self._existing_contacts: set[tuple[str, frozenset[str]]] | None = None
         # contacts waiting for their bulk insert: (party row, phone rows without party_id)
@@ -522,6 +578,7 @@ class RecordWriter:
             self.builder.evidence_id,
             self._sqlite,
             self._contacts,
+            self.owner,
         )
         env = dict(os.environ)
         src_root = str(Path(__file__).resolve().parents[2])
@@ -951,12 +1008,18 @@ def import_paths(
     actor: str = "cli",
     parallel: bool | None = None,
     fmt: str | None = None,
+    owner: str | None = None,
+    owner_role: str | None = None,
 ) -> ImportReport:
     """Import files, folders and ZIPs into a case; one transaction per file.
 
     ``fmt`` forces one importer (by name) instead of sniffing, for every file given;
     ``parallel`` forces (True) or forbids (False) parsing in a child process.
+    ``owner`` names the person whose phone the files come from when it is not the
+    debtor's (``owner_role``: one of :data:`OWNER_ROLES`, default ``contact``); see
+    :class:`Owner`.
     """
+    who = Owner.of(owner, owner_role)
     forced = get_importer(fmt) if fmt else None
     sink = progress or Progress()
     with home.store.session() as s:
@@ -964,7 +1027,7 @@ def import_paths(
         case_tz = case.timezone if case is not None and case.timezone else None
     zone = tz or case_tz or "Asia/Shanghai"
     ParseContext(display_name="", tz_name=zone)  # validates the zone name early (UsageError)
-    report = ImportReport(case_id)
+    report = ImportReport(case_id, owner=who.details() if who is not None else None)
     with ExitStack() as stack:
         queue: list[tuple[_Item, int]] = []
         for p in paths:
@@ -987,7 +1050,7 @@ def import_paths(
                 if forced is None and _is_zip(item.path, head) and depth < ZIP_MAX_DEPTH and not _claimed(item.path, head):
                     tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dunguard-zip-")))
                     _extract_zip(item.path, item.display, tmp)
-                    fr = _store_container(home, case_id, item, actor)
+                    fr = _store_container(home, case_id, item, actor, who)
                     report.files.append(fr)
                     sink.file_finished(fr)
                     members = [
@@ -1013,7 +1076,7 @@ def import_paths(
                 report.files.append(fr)
                 sink.file_finished(fr)
                 continue
-            fr = _import_one(home, case_id, item, importer, zone, salvage, sink, actor, parallel)
+            fr = _import_one(home, case_id, item, importer, zone, salvage, sink, actor, parallel, who)
             report.files.append(fr)
             sink.file_finished(fr)
     return report
@@ -1023,18 +1086,51 @@ def _error_dict(exc: InputError) -> dict[str, Any]:
     return {"key": exc.key, "message": exc.message(), "params": {k: str(v) for k, v in exc.params.items()}}
 
 
-def _store_container(home: Home, case_id: str, item: _Item, actor: str) -> FileReport:
+def _store_container(home: Home, case_id: str, item: _Item, actor: str, owner: Owner | None) -> FileReport:
     fr = FileReport(item.display, format="zip", status="container")
     with home.transaction(case_id, actor=actor) as tx:
+        details = {"container_of": item.container_sha} if item.container_sha else {}
+        if owner is not None:
+            details.update(owner.details())
         ev, is_new = tx.add_original(
-            item.path,
-            method="import",
-            original_name=item.display,
-            fmt="zip",
-            details={"container_of": item.container_sha} if item.container_sha else None,
+            item.path, method="import", original_name=item.display, fmt="zip", details=details or None
         )
+        _mark_owner(tx, ev, owner)
         fr.evidence_id, fr.sha256, fr.new_original = ev.id, ev.sha256, is_new
     return fr
+
+
+def _owner_of(data: dict[str, Any] | None) -> Owner | None:
+    """The owner recorded in an Evidence's extra or an import's ledger details."""
+    if not data or not data.get("owner_name"):
+        return None
+    return Owner(str(data["owner_name"]), str(data.get("owner_role") or "contact"))
+
+
+def _mark_owner(tx: Transaction, ev: Evidence, owner: Owner | None) -> None:
+    """Record whose phone an original comes from on the Evidence (the ledger has it too).
+
+    A file imported again with another ``--owner`` takes the new one (analysis reads the
+    marking per Evidence), and the change is logged with the previous value; its events are
+    not imported again.  Without ``--owner`` an earlier marking stays.
+    """
+    if owner is None:
+        return
+    current = ev.extra or {}
+    wanted = owner.details()
+    if all(current.get(k) == v for k, v in wanted.items()):
+        return
+    if current.get("owner_role") or current.get("owner_name"):
+        tx.log(
+            "owner",
+            ev.sha256,
+            {
+                "evidence_id": ev.id,
+                **wanted,
+                "previous": {"owner_role": current.get("owner_role"), "owner_name": current.get("owner_name")},
+            },
+        )
+    ev.extra = {**current, **wanted}  # a new dict: the JSON column sees the change
 
 
 def _parallel_pays(size: int) -> bool:
@@ -1092,6 +1188,7 @@ def _import_one(
     sink: Progress,
     actor: str,
     parallel: bool | None = None,
+    owner: Owner | None = None,
 ) -> FileReport:
     fr = FileReport(item.display, format=importer.name)
     companions = companions_of(item.path)
@@ -1112,22 +1209,30 @@ def _import_one(
             details: dict[str, Any] = {"format": importer.name}
             if item.container_sha:
                 details["from_container"] = item.container_sha
+            owned = owner.details() if owner is not None else {}
             ev, is_new = tx.add_original(
-                item.path, method="import", original_name=item.display, fmt=importer.name, details=details
+                item.path,
+                method="import",
+                original_name=item.display,
+                fmt=importer.name,
+                details={**details, **owned},
             )
+            _mark_owner(tx, ev, owner)
             for comp in companions:
-                tx.add_original(
+                comp_ev, _ = tx.add_original(
                     comp,
                     method="import",
                     original_name=item.display + comp.name[len(item.path.name) :],
                     fmt=importer.name + ":companion",
-                    details={"companion_of": ev.sha256},
+                    details={"companion_of": ev.sha256, **owned},
                 )
+                _mark_owner(tx, comp_ev, owner)
             fr.evidence_id, fr.sha256, fr.new_original = ev.id, ev.sha256, is_new
             if not is_new and ev.format == importer.name:
                 previous = _previous_import(tx.session, case_id, ev.sha256)
                 if previous is not None:
-                    # the very same file was fully imported before: nothing can be new
+                    # the very same file was fully imported before: nothing can be new (its
+                    # events keep their identity; a new --owner only changes the marking)
                     _report_from_previous(fr, previous)
                     tx.log(
                         "reimport",
@@ -1135,7 +1240,10 @@ def _import_one(
                         {"evidence_id": ev.id, "format": importer.name, "inserted": 0, "parse_skipped": True},
                     )
                     return fr
-            writer = RecordWriter(tx, ev, fr)
+            # a file marked earlier as from someone's phone stays theirs when imported again
+            owner = owner or _owner_of(ev.extra)
+            owned = owner.details() if owner is not None else {}
+            writer = RecordWriter(tx, ev, fr, owner)
             try:
                 if parallel if parallel is not None else _parallel_pays(size or 0):
                     writer.write_parallel(importer, item.path, ctx)
@@ -1171,6 +1279,7 @@ def _import_one(
                     "salvaged": fr.salvaged,
                     "tz": zone,
                     "time_range": [fr.first_time, fr.last_time],
+                    **owned,
                 },
             )
     except InputError as exc:
