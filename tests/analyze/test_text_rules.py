@@ -132,6 +132,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tv.harm", "你家的狗昨天丢了，欠你的钱我明天还。", None, False),
     ("ib.urge", "欠款今天必须清，借也得还，不管你找谁借。", None, True),
     ("ib.urge", "借钱也好存钱也好，理性消费，别借网贷还款。", None, False),
+    ("tv.guard_family", "欠款再不还，你老婆孩子自己看好了。", None, True),
+    ("tv.guard_family", "天冷了，孩子自己看好，别感冒，房贷下月再还。", None, False),
     ("vi.compose", "再不还款，下周我们开车去你们县城当面谈。", None, True),
     ("vi.compose", "周末我开车去你们县城玩，顺便还你上次的钱。", None, False),
     ("vi.come_find", "欠款今天不处理，明天我们坐车过去找你。", None, True),
