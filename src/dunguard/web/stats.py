@@ -12,6 +12,7 @@ start-up and after an upload) so the first view is fast too.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import threading
@@ -93,10 +94,10 @@ def event_count(home: Home, case_id: str) -> int:
 
 def data_version(home: Home, case_id: str) -> tuple[Any, ...]:
     """Changes whenever the case's events or findings change (not on unrelated ledger entries,
-    such as an interview answer): event count and latest time, findings count and last update."""
+    such as an interview answer): event count and largest id (one index-only query), findings
+    count and last update."""
     with home.store.session() as s:
-        n = s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id))
-        last = s.scalar(select(func.max(Event.time_utc)).where(Event.case_id == case_id))
+        n, last = s.execute(select(func.count(), func.max(Event.id)).where(Event.case_id == case_id)).one()
         fn, fu = s.execute(
             select(func.count(), func.max(Finding.updated_at)).where(Finding.case_id == case_id)
         ).one()
@@ -123,7 +124,10 @@ def warm(home: Home, case_ids: list[str]) -> threading.Thread:
 
     def run() -> None:
         from dunguard.i18n import current_lang
+        from dunguard.web import search
 
+        with contextlib.suppress(Exception):  # a failed warm-up only means the first search indexes them
+            search.sync(home)  # index new events for the timeline search
         for cid in case_ids:
             try:
                 case_stats(home, cid)

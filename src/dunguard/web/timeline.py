@@ -3,8 +3,10 @@
 Chinese full-text search is a substring match (``LIKE '%词%'`` with ``%``, ``_`` and ``\\``
 escaped), which is exact for Chinese, where words are not separated by spaces and a
 tokenizer would split them unpredictably.  It looks at the message text, the contact name
-and the number as written.  Pages are cut with a keyset cursor (time, id), so page 5,000
-of a million events costs the same as page 1; the total is counted up to ``COUNT_CAP``.
+and the number as written; ``dunguard.web.search`` narrows it down with a trigram index
+(FTS5 on SQLite, pg_trgm on PostgreSQL) for queries of three or more characters.  Pages
+are cut with a keyset cursor (time, id), so page 5,000 of a million events costs the same
+as page 1; the total is counted up to ``COUNT_CAP``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dunguard.home import Home
 from dunguard.models import Event, Finding
 from dunguard.phones import normalize
 from dunguard.records import EventKind
+from dunguard.web import search as search_mod
 
 PAGE_SIZE = 100
 COUNT_CAP = 10_000
@@ -91,7 +94,8 @@ def label_event_ids(home: Home, case_id: str, label: str) -> list[int]:
 
 
 def _apply(
-    stmt: Select[Any], case_id: str, f: TimelineFilter, label_ids: list[int] | None, *, sequential: bool = False
+    stmt: Select[Any], case_id: str, f: TimelineFilter, label_ids: list[int] | None, *, sequential: bool = False,
+    search: search_mod.SearchPlan | None = None,
 ) -> Select[Any]:
     # ``sequential``: on SQLite, compare case_id through an expression so the planner reads the
     # table in order instead of fetching each row of a big case at random through the index.
@@ -114,15 +118,10 @@ def _apply(
         stmt = stmt.where(Event.evidence_id == f.evidence_id)
     if label_ids is not None:
         stmt = stmt.where(Event.id.in_(label_ids))
-    if f.query:
-        q = f.query.strip()
-        stmt = stmt.where(
-            or_(
-                Event.text.contains(q, autoescape=True),
-                Event.counterpart_name.contains(q, autoescape=True),
-                Event.counterpart_raw.contains(q, autoescape=True),
-            )
-        )
+    if search is not None:
+        stmt = stmt.where(search.where)
+    elif f.query and f.query.strip():
+        stmt = stmt.where(search_mod.substring_test(f.query.strip(), "sqlite"))
     return stmt
 
 
@@ -145,26 +144,35 @@ def timeline_page(
     after = parse_cursor(cursor)
     label_ids = label_event_ids(home, case_id, f.label) if f.label else None
     page = TimelinePage()
-    # A text search with no selective filter scans the case; on SQLite a sequential scan is
-    # several times faster than index lookups.  When the term is common (the count reaches the
-    # cap) the page itself is read in time order through the index and stops early instead.
-    scan = bool(f.query) and home.store.is_sqlite and not (f.number or label_ids is not None or f.evidence_id)
+    query = (f.query or "").strip()
+    if query and home.store.is_sqlite and len(query) >= search_mod.MIN_INDEXED:
+        search_mod.sync(home)  # index the events added since the last search (skipped while busy)
+    selective = bool(f.number or label_ids is not None or f.evidence_id is not None)
     with home.store.session() as s:
-        capped = _apply(select(Event.id), case_id, f, label_ids, sequential=scan).limit(COUNT_CAP + 1).subquery()
-        page.total = int(s.scalar(select(func.count()).select_from(capped)) or 0)
+        search = search_mod.plan(home, s, query) if query else None
+        # Without an index a text search with no selective filter scans the case; on SQLite a
+        # sequential scan is several times faster than index lookups.  With the trigram index
+        # the candidate events are fetched by id (the case index is kept out of the way).  When
+        # the term is common (the count reaches the cap) the page itself is read in time order
+        # through the index and stops early instead.
+        scan = search is not None and home.store.is_sqlite and not selective
+        capped = _apply(select(Event.id), case_id, f, label_ids, sequential=scan, search=search)
+        page.total = int(s.scalar(select(func.count()).select_from(capped.limit(COUNT_CAP + 1).subquery())) or 0)
         if page.total > COUNT_CAP:
             if f.is_empty:  # the whole case: an exact count is cheap (covering index)
                 page.total = int(s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id)) or 0)
             else:
                 page.total, page.total_capped = COUNT_CAP, True
-        stmt = _apply(select(Event), case_id, f, label_ids, sequential=scan and not page.total_capped)
+        stmt = _apply(select(Event), case_id, f, label_ids, sequential=scan and not page.total_capped, search=search)
         if after is not None:
             when, ident = after
             stmt = stmt.where(or_(Event.time_utc > when, and_(Event.time_utc == when, Event.id > ident)))
         order: Any = Event.time_utc
-        if home.store.is_sqlite and (f.number or label_ids is not None or f.evidence_id is not None):
-            # a selective filter: let SQLite use its index and sort the few rows, rather than
-            # walk the whole case in time order looking for them (same order: ISO text sorts by time)
+        if home.store.is_sqlite and (selective or (scan and search is not None and search.indexed
+                                                   and not page.total_capped)):
+            # a selective filter or few search candidates: let SQLite fetch those rows and sort
+            # them, rather than walk the whole case in time order looking for them (same order:
+            # ISO text sorts by time)
             order = Event.time_utc.op("||")(literal_column("''"))
         rows = list(s.scalars(stmt.order_by(order, Event.id).limit(limit + 1)))
     if len(rows) > limit:
