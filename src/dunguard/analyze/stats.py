@@ -334,10 +334,12 @@ def _current(s: Session, case_id: str) -> tuple[int, int]:
     return int(n or 0), int(top or 0)
 
 
-def _fresh(s: Session, home: Home, case_id: str, zone: ZoneInfo) -> tuple[int, _Aggregates | None]:
+def _fresh(
+    s: Session, home: Home, case_id: str, zone: ZoneInfo, current: tuple[int, int] | None = None
+) -> tuple[int, _Aggregates | None]:
     """(events in the case, the up-to-date aggregates if they had to be computed, else None
     meaning the stored tables are current)."""
-    count, top = _current(s, case_id)
+    count, top = current if current is not None else _current(s, case_id)
     base = _state(s, case_id)
     if base is not None and base == (zone.key, top, count):
         return count, None
@@ -351,16 +353,16 @@ def _fresh(s: Session, home: Home, case_id: str, zone: ZoneInfo) -> tuple[int, _
         since, before = base[1], base[2]
         newest = int(s.scalar(select(func.max(Event.id))) or 0)
         if s.get_bind().dialect.name == "sqlite" and newest - since <= 4 * (count - before) + 10_000:
-            where = [Event.id > since, Event.case_id.concat("") == case_id]  # walk the new rowids only
+            where = [Event.id > since, Event.id <= top, Event.case_id.concat("") == case_id]  # the new rowids only
         else:
-            where = [Event.id > since, Event.case_id == case_id]
+            where = [Event.id > since, Event.id <= top, Event.case_id == case_id]
         delta = _aggregate(s, where, zone)
         if before + delta.events == count:  # only additions since the last refresh
             agg = _load(s, case_id)
             agg.add(delta)
     if agg is None:
         delta = None
-        agg = _aggregate(s, [case_filter(s, case_id)], zone)
+        agg = _aggregate(s, [case_filter(s, case_id), Event.id <= top], zone)  # as of ``top``
     _save(home, case_id, base, (zone.key, top, count), agg, delta)
     return count, agg
 
@@ -374,14 +376,20 @@ def refresh(home: Home, case_id: str) -> None:
         _fresh(s, home, case_id, ZoneInfo(c.timezone or "Asia/Shanghai"))
 
 
-def timeline(home: Home, case_id: str, *, top_numbers: int = 100) -> dict[str, Any]:
-    """Per-day counts by kind, hour × weekday matrix, per-number table, third parties reached."""
+def timeline(
+    home: Home, case_id: str, *, top_numbers: int = 100, current: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """Per-day counts by kind, hour × weekday matrix, per-number table, third parties reached.
+
+    ``current``: the case's (event count, largest event id) when the caller has just read
+    them (saves the query that checks the stored figures).
+    """
     with home.store.session() as s:
         c = s.get(Case, case_id)
         if c is None:
             raise NotFoundError("error.case.not_found", ref=case_id)
         zone = ZoneInfo(c.timezone or "Asia/Shanghai")
-        total, agg = _fresh(s, home, case_id, zone)
+        total, agg = _fresh(s, home, case_id, zone, current)
         if agg is not None:
             days = agg.days
             hours = agg.hours

@@ -106,7 +106,9 @@ def data_version(home: Home, case_id: str) -> tuple[Any, ...]:
 
 def case_stats(home: Home, case_id: str) -> CaseStats:
     """The dashboard figures for ``case_id`` (cached until the case's ledger moves)."""
-    return cached(home, case_id, "stats", lambda: compute_stats(home, case_id), data_version(home, case_id))
+    version = data_version(home, case_id)
+    return cached(home, case_id, "stats", lambda: compute_stats(home, case_id, (int(version[0] or 0), int(version[1] or 0))),
+                  version)
 
 
 def plan_steps(home: Home, case_id: str, lang: str) -> list[Any] | None:
@@ -152,14 +154,15 @@ def _case_filter(home: Home, case_id: str) -> Any:
     return Event.case_id == case_id
 
 
-def compute_stats(home: Home, case_id: str) -> CaseStats:
+def compute_stats(home: Home, case_id: str, current: tuple[int, int] | None = None) -> CaseStats:
+    """The figures; ``current`` is the case's (event count, largest event id) if just read."""
     stats = CaseStats(case_id)
     try:
         analyze_stats = importlib.import_module("dunguard.analyze.stats")
     except ImportError:
         analyze_stats = None
     if analyze_stats is not None:
-        data = analyze_stats.timeline(home, case_id, top_numbers=10)
+        data = analyze_stats.timeline(home, case_id, top_numbers=10, current=current)
         stats.total_events = int(data["total"])
         stats.by_kind = {str(k): int(v) for k, v in data["kinds"].items()}
         per_day = {dt.date.fromisoformat(row["date"]): int(row["total"]) for row in data["per_day"]}
