@@ -1,6 +1,6 @@
 """Server time of the web app's dashboard and timeline on a 1,000,000-event case.
 
-    .venv/bin/python benchmarks/bench_web.py [--events N] [--keep DIR]
+    .venv/bin/python benchmarks/bench_web.py [--events N] [--keep DIR] [--db-url URL]
 
 Builds a case with N synthetic events (calls and SMS from 2,000 numbers over two years,
 Chinese texts), then times each page through the real ASGI app (FastAPI TestClient, no
@@ -99,10 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--keep", type=Path, default=None, help="build the case in DIR and keep it")
+    ap.add_argument("--db-url", default=None, help="a PostgreSQL database instead of the home's SQLite file")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dunguard-bench-web-") as tmp:
         root = args.keep or Path(tmp)
-        home = Home.open(root)
+        home = Home.open(root, db_url=args.db_url)
         existing = [c for c in __import__("dunguard.cases", fromlist=["list_cases"]).list_cases(home)
                     if c.title == "百万条记录基准" and c.events >= args.events]
         case_id = existing[0].id if existing else build(home, args.events)

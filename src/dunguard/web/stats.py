@@ -92,7 +92,7 @@ def event_count(home: Home, case_id: str) -> int:
         return int(s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id)) or 0)
 
 
-def data_version(home: Home, case_id: str) -> tuple[Any, ...]:
+def data_version(home: Home, case_id: str) -> tuple[int, int, Any, str]:
     """Changes whenever the case's events or findings change (not on unrelated ledger entries,
     such as an interview answer): event count and largest id (one index-only query), findings
     count and last update."""
@@ -101,14 +101,13 @@ def data_version(home: Home, case_id: str) -> tuple[Any, ...]:
         fn, fu = s.execute(
             select(func.count(), func.max(Finding.updated_at)).where(Finding.case_id == case_id)
         ).one()
-    return (n, str(last), fn, str(fu))
+    return (int(n or 0), int(last or 0), fn, str(fu))
 
 
 def case_stats(home: Home, case_id: str) -> CaseStats:
     """The dashboard figures for ``case_id`` (cached until the case's ledger moves)."""
     version = data_version(home, case_id)
-    return cached(home, case_id, "stats", lambda: compute_stats(home, case_id, (int(version[0] or 0), int(version[1] or 0))),
-                  version)
+    return cached(home, case_id, "stats", lambda: compute_stats(home, case_id, (version[0], version[1])), version)
 
 
 def plan_steps(home: Home, case_id: str, lang: str) -> list[Any] | None:
