@@ -118,3 +118,27 @@ def test_postgres_search_uses_the_same_test(any_home: Home) -> None:
     if home.store.dialect == "postgresql":
         with home.store.session() as s:
             assert search.plan(home, s, "通讯录").indexed  # pg_trgm is available on the test server
+
+
+def test_migration_indexes_the_events_already_there(home: Home) -> None:
+    if not home.store.is_sqlite:
+        pytest.skip("SQLite index")
+    from alembic import command
+
+    from dunguard.store import _alembic_config
+
+    case = make_case(home)
+    cfg = _alembic_config()
+    with home.store.write_connection() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "web@base")  # a database from before the index
+    rows = _rows(TEXTS)
+    add_events(home, case.id, rows)
+    with home.store.write_connection() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "heads")
+    with home.store.session() as s:
+        synced, dirty = s.execute(text("SELECT synced_max, dirty FROM search_state")).one()
+        assert dirty == 0 and synced == s.scalar(text("SELECT max(id) FROM events"))
+        assert search.plan(home, s, "通讯录").indexed
+    assert _found(home, case.id, "通讯录") == _expected(rows, "通讯录")
