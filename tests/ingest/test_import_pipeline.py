@@ -230,7 +230,8 @@ def test_dedup_key_is_identity_based() -> None:
     assert a == dedup_key("sms", 1_714_521_600_000_000, "in", "+8613800138000", "x", None)
     assert a != dedup_key("sms", 1_714_521_600_000_000, "in", "+8613800138000", "y", None)
     assert a != dedup_key("sms", 1_714_521_600_001_000, "in", "+8613800138000", "x", None)
-    assert a[:10] == f"{1_714_521_600:010x}"  # time-ordered prefix
+    assert a[:8] == f"{1_714_521_600:08x}"  # time-ordered prefix
+    assert len(a) == 24
 
 
 def test_zip_path_traversal_stays_inside(home: Home, tmp_path: Path) -> None:
@@ -310,15 +311,35 @@ def test_mms_attachments_are_kept_as_derived_files(home: Home) -> None:
     assert all((home.case_dir(case.id) / r[2]).is_file() for r in rows)
 
 
-@given(st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)))
-def test_fast_sqlite_time_text_equals_sqlalchemys(moment: dt.datetime) -> None:
-    """Rows bypass SQLAlchemy on SQLite: the time text must be exactly what it would store."""
-    from dunguard.ingest.pipeline import _RowBuilder
+@given(
+    moment=st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)),
+    text=st.none() | st.text(max_size=20),
+    source=st.none() | st.text(min_size=1, max_size=10),
+    owner=st.booleans(),
+)
+def test_fast_row_equals_the_reference_forms(
+    moment: dt.datetime, text: str | None, source: str | None, owner: bool
+) -> None:
+    """Rows bypass SQLAlchemy on SQLite: the time text must be exactly what it would store,
+    and the inlined dedup key exactly ``dedup_key`` (with the record id and the owner)."""
+    from dunguard.ingest.pipeline import Owner, _RowBuilder
+    from dunguard.records import Direction, EventKind, EventRecord
 
     aware = moment.replace(tzinfo=dt.UTC)
+    rec = EventRecord(
+        EventKind.SMS, aware, 480, "raw", Direction.IN, "13800138000", text=text,
+        extra={"source_msg_id": source} if source else {},
+    )
+    who = Owner("妈妈", "family") if owner else None
+    builder = _RowBuilder("c", None, True, {}, who)
+    builder.event(rec)
+    (row,) = builder.take()
+    assert row[4] == moment.isoformat(" ", "microseconds")
     time_us = (aware - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
-    expected = moment.isoformat(" ", "microseconds")
-    assert _RowBuilder("c", None, True, {})._sqlite_time(time_us) == expected
+    tag = "owner:family:妈妈" if owner else None
+    expected_source = f"{tag}\x1e{source}" if tag and source else tag or source
+    assert row[-1] == dedup_key("sms", time_us, "in", "+8613800138000", text, None, expected_source)
+    assert builder.first == builder.last == aware
 
 
 def test_an_importer_bug_fails_only_that_file(home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

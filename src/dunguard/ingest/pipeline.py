@@ -81,7 +81,7 @@ from dunguard.ingest.base import (
 from dunguard.ingest.models import NumberInfo
 from dunguard.models import Case, Event, Evidence, LedgerEntry, Party, Phone
 from dunguard.phones import NumberKind, PhoneInfo, normalize
-from dunguard.records import ContactRecord, DerivedRecord, EventRecord
+from dunguard.records import CallStatus, ContactRecord, DerivedRecord, Direction, EventKind, EventRecord
 
 __all__ = [
     "BATCH",
@@ -105,6 +105,8 @@ ZIP_MAX_RATIO = 200  # uncompressed / compressed, per member (zip bombs)
 ZIP_MAX_DEPTH = 2
 
 _blake2b = hashlib.blake2b
+# enum member → its value: a dict lookup is several times cheaper than ``.value`` per row
+_VALUE: dict[Any, str] = {m: m.value for enum in (EventKind, Direction, CallStatus) for m in enum}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _US = dt.timedelta(microseconds=1)
 _MAX_TIME = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -273,13 +275,16 @@ def dedup_key(
     precision of the format (WeChat exports: one minute) then stay two events, while the
     same message in a later export still gets the same key.
 
-    Time-prefixed (hex seconds) so inserts into the unique index arrive nearly in order.
+    24 characters: the event's second in hex (8 digits until 2106; time-ordered, so inserts
+    into the unique index arrive nearly in order) and a 64-bit BLAKE2b digest of the
+    identity.  Two different events collide only within the same second and case, with
+    odds of about 2**-64 per pair.
     """
     src = f"{kind}\x1f{time_us}\x1f{direction}\x1f{number_key}\x1f{text or ''}\x1f{'' if duration is None else duration}"
     if source_id:
         src += f"\x1e{source_id}"
-    digest = _blake2b(src.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-    return f"{time_us // 1_000_000 if time_us > 0 else 0:010x}{digest}"
+    digest = _blake2b(src.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return f"{time_us // 1_000_000 if time_us > 0 else 0:08x}{digest}"
 
 
 # --------------------------------------------------------------------------- writing records
@@ -315,23 +320,11 @@ class _RowBuilder:
         self.rows: list[tuple[Any, ...]] = []
         self.parsed: Counter[str] = Counter()
         self.numbers: dict[str, PhoneInfo] = {}
-        self.first = _MAX_TIME
-        self.last = _MIN_TIME
+        self._first_us: int | None = None  # earliest / latest event, µs since the epoch
+        self._last_us: int | None = None
         self._number_cache: dict[str, tuple[str | None, str]] = {}
         self._days: dict[int, str] = {}
         self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-
-    def _sqlite_time(self, time_us: int) -> str:
-        """SQLAlchemy's SQLite DATETIME text for a UTC instant ('2024-05-01 08:00:00.000000').
-
-        Built from a per-day prefix: three times cheaper than datetime.isoformat() per row.
-        """
-        sec, us = divmod(time_us, 1_000_000)
-        day, rem = divmod(sec, 86_400)
-        prefix = self._days.get(day)
-        if prefix is None:
-            prefix = self._days[day] = (_EPOCH + dt.timedelta(days=day)).date().isoformat() + " "
-        return f"{prefix}{rem // 3600:02d}:{rem // 60 % 60:02d}:{rem % 60:02d}.{us:06d}"
 
     def _json(self, extra: dict[str, Any]) -> str:
         if len(extra) == 1:
@@ -340,12 +333,6 @@ class _RowBuilder:
             if type(v) is int and k.isidentifier():
                 return f'{{"{k}":{v}}}'
         return self._dumps(extra)
-
-    def _source_id(self, extra: dict[str, Any] | None) -> str | None:
-        source = extra.get("source_msg_id") if extra else None
-        if self.owner_tag is None:
-            return source
-        return f"{self.owner_tag}\x1e{source}" if source else self.owner_tag
 
     def take(self) -> list[tuple[Any, ...]]:
         rows, self.rows = self.rows, []
@@ -357,8 +344,24 @@ class _RowBuilder:
         self.parsed.update(parsed)
         for k, v in numbers.items():
             self.numbers.setdefault(k, v)
-        self.first = min(self.first, first)
-        self.last = max(self.last, last)
+        if first <= last:
+            self._span((first - _EPOCH) // _US)
+            self._span((last - _EPOCH) // _US)
+
+    def _span(self, time_us: int) -> None:
+        if self._first_us is None or time_us < self._first_us:
+            self._first_us = time_us
+        if self._last_us is None or time_us > self._last_us:
+            self._last_us = time_us
+
+    @property
+    def first(self) -> dt.datetime:
+        """The earliest event's time (``datetime.max`` when there was none)."""
+        return _MAX_TIME if self._first_us is None else _EPOCH + dt.timedelta(microseconds=self._first_us)
+
+    @property
+    def last(self) -> dt.datetime:
+        return _MIN_TIME if self._last_us is None else _EPOCH + dt.timedelta(microseconds=self._last_us)
 
     def _number(self, raw: str) -> tuple[str | None, str]:
         """(matching key, number kind) of a raw counterpart."""
@@ -373,7 +376,8 @@ class _RowBuilder:
         return key, info.kind.value
 
     def event(self, rec: EventRecord) -> None:
-        kind_v = rec.kind.value
+        """One record → one insert row (the hot loop of an import: keep it lean)."""
+        kind_v = _VALUE[rec.kind]
         self.parsed[kind_v] += 1
         raw = rec.counterpart_number
         key: str | None = None
@@ -387,25 +391,45 @@ class _RowBuilder:
         if name is None and key is not None:
             name = self.contacts.get(key)
         t_utc = rec.time_utc
-        if t_utc < self.first:
-            self.first = t_utc
-        if t_utc > self.last:
-            self.last = t_utc
         time_us = (t_utc - _EPOCH) // _US
-        direction = rec.direction.value
+        if self._first_us is None or time_us < self._first_us:
+            self._first_us = time_us
+        if self._last_us is None or time_us > self._last_us:
+            self._last_us = time_us
+        direction = _VALUE[rec.direction]
         text = rec.text
         duration = rec.duration_s
         extra = rec.extra
         thread = rec.thread
         status = rec.call_status
-        sqlite = self.sqlite
+        # the dedup key, inlined (see dedup_key: the same text, the same digest)
+        src = f"{kind_v}\x1f{time_us}\x1f{direction}\x1f{key or raw or ''}\x1f{text or ''}\x1f{'' if duration is None else duration}"
+        source = extra.get("source_msg_id") if extra else None
+        if self.owner_tag is not None:
+            source = f"{self.owner_tag}\x1e{source}" if source else self.owner_tag
+        if source:
+            src += f"\x1e{source}"
+        sec = time_us // 1_000_000
+        ident = f"{sec if sec > 0 else 0:08x}{_blake2b(src.encode('utf-8', 'surrogatepass'), digest_size=8).hexdigest()}"
+        if self.sqlite:
+            # SQLAlchemy's SQLite DATETIME text ('2024-05-01 08:00:00.000000') from a per-day
+            # prefix: three times cheaper than datetime.isoformat()
+            day, rem = divmod(sec, 86_400)
+            prefix = self._days.get(day)
+            if prefix is None:
+                prefix = self._days[day] = (_EPOCH + dt.timedelta(days=day)).date().isoformat() + " "
+            when: Any = f"{prefix}{rem // 3600:02d}:{rem // 60 % 60:02d}:{rem % 60:02d}.{time_us % 1_000_000:06d}"
+            stored_extra: Any = self._json(extra) if extra else None
+        else:
+            when = t_utc
+            stored_extra = extra or None
         self.rows.append(
             (
                 self.case_id,
                 self.evidence_id,
                 kind_v,
                 direction,
-                self._sqlite_time(time_us) if sqlite else t_utc,
+                when,
                 rec.utc_offset_minutes,
                 rec.time_raw[:100],
                 raw[:400] if raw is not None else None,
@@ -415,19 +439,11 @@ class _RowBuilder:
                 rec.channel,
                 text,
                 duration,
-                status.value if status is not None else None,
+                _VALUE[status] if status is not None else None,
                 rec.locator[:200],
                 thread[:400] if thread is not None else None,
-                (self._json(extra) if sqlite else extra) if extra else None,
-                dedup_key(
-                    kind_v,
-                    time_us,
-                    direction,
-                    key or raw or "",
-                    text,
-                    duration,
-                    self._source_id(extra),
-                ),
+                stored_extra,
+                ident,
             )
         )
 

@@ -114,7 +114,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("case_id", "dedup_key", name="uq_events_case_dedup"),
     )
     op.create_index("ix_events_case_time", "events", ["case_id", "time_utc"])
-    op.create_index("ix_events_case_number", "events", ["case_id", "counterpart_e164"])
+    op.create_index("ix_events_number", "events", ["counterpart_e164"])
     op.create_index("ix_events_evidence_id", "events", ["evidence_id"])
     op.create_table(
         "findings",
