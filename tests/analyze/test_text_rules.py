@@ -211,3 +211,19 @@ def test_model_free_suggestion_is_not_a_label() -> None:
     result = scan_text("逾期再不处理，明天派人去单位。")
     assert result.labels == ()
     assert [s.label for s in result.suggested] == ["threat_visit"]
+
+
+@pytest.mark.parametrize("text", [
+    "你欠我那顿烧烤什么时候请？再不请我就告诉你女朋友你欠我钱哈哈。",  # banter between friends
+    "兄弟，你欠我的钱不急，你爸住院要紧，先照顾好家里。",  # a patient friend
+    "收到“你的借款涉嫌诈骗，警察将上门”这类短信，不要慌，先打110核实。",  # anti-fraud advice
+    "今天把信用卡还了，顺便把花呗也还上了。",  # past repayments, not borrowing advice
+    "这部剧里的催收员太吓人了，又是泼油漆又是堵门的。",  # fiction
+    "催收不能爆通讯录，我们也不会这么做，请放心。",  # negated
+])
+def test_not_collection_threats(text: str) -> None:
+    assert scan_text(text).labels == ()
+
+
+def test_impatient_collector_is_not_a_patient_friend() -> None:
+    assert "threat_contacts" in scan_text("欠钱还不急是吧？今晚就爆你通讯录。").labels
