@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sqlite3
 import zipfile
@@ -457,3 +458,40 @@ def test_many_contacts_land_in_batches_and_name_earlier_events(
     ]
     again = import_paths(any_home, case.id, [book]).files[0]
     assert again.contacts_new == 0
+
+
+def test_owner_can_be_corrected_and_the_change_is_logged(home: Home, tmp_path: Path) -> None:
+    case = create_case(home, "测试")
+    src = tmp_path / "sms.xml"
+    src.write_text(
+        '<smses count="1"><sms address="17012345678" date="1714521600000" type="1" body="还钱"/></smses>',
+        encoding="utf-8",
+    )
+    first = import_paths(home, case.id, [src], owner="妈妈").files[0]
+    assert first.inserted == 1
+    again = import_paths(home, case.id, [src], owner="王阿姨", owner_role="friend").files[0]
+    assert again.inserted == 0  # the events are not imported a second time
+    with home.store.session() as s:
+        extra = s.scalars(select(Evidence.extra).where(Evidence.id == first.evidence_id)).one()
+        assert (extra["owner_name"], extra["owner_role"]) == ("王阿姨", "friend")
+        (details,) = s.scalars(
+            select(LedgerEntry.details).where(LedgerEntry.case_id == case.id, LedgerEntry.action == "owner")
+        ).all()
+    logged = json.loads(details)
+    assert logged["previous"] == {"owner_role": "contact", "owner_name": "妈妈"}
+    assert (logged["owner_name"], logged["owner_role"]) == ("王阿姨", "friend")
+    assert counts(home, case.id)[0] == 1
+
+
+def test_owner_arguments_are_checked_before_anything_is_stored(home: Home, tmp_path: Path) -> None:
+    from dunguard.errors import UsageError
+
+    case = create_case(home, "测试")
+    src = tmp_path / "sms.xml"
+    src.write_text('<smses count="0"></smses>', encoding="utf-8")
+    with pytest.raises(UsageError) as err:
+        import_paths(home, case.id, [src], owner="老李", owner_role="boss")
+    assert err.value.key == "ingest.owner.bad_role" and "boss" in err.value.message("zh")
+    with pytest.raises(UsageError):
+        import_paths(home, case.id, [src], owner="  ")
+    assert counts(home, case.id)[:2] == (0, 0)
