@@ -25,8 +25,11 @@ The fast path on SQLite writes events with ``executemany`` on the driver connect
 (``INSERT OR IGNORE``), in batches of :data:`BATCH`; PostgreSQL uses SQLAlchemy Core's
 ``on_conflict_do_nothing``.  Contacts become Parties and Phones in bulk inserts of
 :data:`CONTACT_BATCH`; events imported earlier from their numbers get the names in one
-set-based UPDATE per file (through a temporary key → name table).  Memory stays flat: records stream from the parser into
-batches; nothing holds the whole file.
+set-based UPDATE per file (through a temporary key → name table).  Memory stays flat:
+records stream from the parser into batches; nothing holds the whole file.
+
+Evidence from someone else's phone (``import_paths(..., owner="妈妈", owner_role="family")``)
+is marked on the Evidence for analysis (rule T7) and in the ledger; see :class:`Owner`.
 """
 
 from __future__ import annotations
