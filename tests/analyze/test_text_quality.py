@@ -62,3 +62,15 @@ def test_cold_insult_false_alarms() -> None:
     assert result is not None
     assert result["negatives"] > 10000
     assert result["negatives_flagged"] / result["negatives"] <= 0.005
+
+
+def test_ninth_heldout_set_shape() -> None:
+    """heldout9 (issue 4) is big enough to measure every label, and shares no text with the dev set."""
+    held = _load("heldout9.jsonl")
+    assert len(held) >= 200
+    counts = Counter(label for rec in held for label in rec["labels"])  # type: ignore[attr-defined]
+    for label in LABELS:
+        assert counts[label] >= 15, label
+    assert sum(1 for rec in held if not rec["labels"]) >= 60
+    dev_texts = {rec["text"] for rec in _load("devset.jsonl")}
+    assert not dev_texts & {rec["text"] for rec in held}
