@@ -47,7 +47,7 @@ def test_heldout_set_shape() -> None:
 
 @pytest.mark.parametrize("name", ["devset.jsonl", "heldout.jsonl"])
 def test_quality_floor(name: str) -> None:
-    scores = evaluate(_load(name))  # type: ignore[arg-type]
+    scores = evaluate(_load(name))
     assert scores.false_alarm_rate <= 0.02
     for label in LABELS:
         precision, recall, _ = scores.prf(label)
