@@ -71,8 +71,8 @@ def test_rulebook_is_consistent() -> None:
     for rule in book.rules.values():
         assert rule.basis, rule.id
         assert rule.explain["zh"] and rule.explain["en"]
-        for label in rule.labels:
-            assert label in book.labels
+        for label_id in rule.labels:
+            assert label_id in book.labels
     for label in book.labels.values():
         assert label.id in book.rule(label.rule).labels
 

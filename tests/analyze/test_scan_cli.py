@@ -54,7 +54,7 @@ def test_scan_writes_one_line_per_message_in_order(tmp_path: Path, capsys: pytes
     for row, line in zip(rows, LINES, strict=True):
         for finding in row["findings"]:
             start, end = finding["span"]
-            assert 0 <= start < end <= len(str(line["text"]))
+            assert 0 <= start < end <= len(str(line["text"]))  # type: ignore[index]
             assert finding["basis"] and finding["rule"].startswith("T")
     assert "psl2025_50" in rows[0]["findings"][0]["basis"]
     assert "已扫描 3 条" in result.output
