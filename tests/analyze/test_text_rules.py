@@ -142,6 +142,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tv.body_payment", "手头紧的话欠款可以分期来还，别着急。", None, False),
     ("fl.job_compose", "网贷欠款不还，单位领导收到通知就会把你辞退。", None, True),
     ("fl.job_compose", "放心，欠款不会让你丢工作，公司也不会知道。", None, False),
+    ("tv.money_or_life", "欠款还钱还是要命，自己掂量。", None, True),
+    ("tv.money_or_life", "这个游戏里要钱还是要装备，自己选。", None, False),
     ("vi.compose", "再不还款，下周我们开车去你们县城当面谈。", None, True),
     ("vi.compose", "周末我开车去你们县城玩，顺便还你上次的钱。", None, False),
     ("vi.come_find", "欠款今天不处理，明天我们坐车过去找你。", None, True),
