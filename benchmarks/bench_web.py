@@ -118,7 +118,14 @@ def main(argv: list[str] | None = None) -> int:
         web_stats.clear_cache()
         t0 = time.perf_counter()
         client.get(base)
-        print(f"{'dashboard, cold (no figures in memory)':48s} {(time.perf_counter() - t0) * 1000:8.1f} ms")
+        print(f"{'dashboard, first view of the process':48s} {(time.perf_counter() - t0) * 1000:8.1f} ms")
+        cold = []
+        for _ in range(5):
+            web_stats.clear_cache()
+            t0 = time.perf_counter()
+            client.get(base)
+            cold.append((time.perf_counter() - t0) * 1000)
+        print(f"{'dashboard, cold (no figures in memory)':48s} {statistics.median(cold):8.1f} ms")
         first = client.get(base + "/timeline")
         import re
 
@@ -131,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             ("timeline, one number", base + "/timeline?number=" + "170" + "00000000"),
             ("timeline, kind=sms", base + "/timeline?kind=sms"),
             ("timeline, search 逾期 (in 1 of 3 events)", base + "/timeline?q=%E9%80%BE%E6%9C%9F"),
+            ("timeline, search 请尽快 (in 1 of 9 events)", base + "/timeline?q=%E8%AF%B7%E5%B0%BD%E5%BF%AB"),
             ("timeline, search #999999 (one event)", base + "/timeline?q=%23999999"),
             ("timeline, search 通讯录 (no event)", base + "/timeline?q=%E9%80%9A%E8%AE%AF%E5%BD%95"),
             ("evidence list", base + "/evidence"),

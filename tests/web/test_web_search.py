@@ -142,3 +142,22 @@ def test_migration_indexes_the_events_already_there(home: Home) -> None:
         assert dirty == 0 and synced == s.scalar(text("SELECT max(id) FROM events"))
         assert search.plan(home, s, "通讯录").indexed
     assert _found(home, case.id, "通讯录") == _expected(rows, "通讯录")
+
+
+def test_common_term_pages_walk_every_match_once(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dunguard.web import timeline as timeline_mod
+
+    monkeypatch.setattr(timeline_mod, "COUNT_CAP", 3)  # the count stops early: pages read in time order
+    case = make_case(home)
+    rows = _rows([f"第{i}条：把你欠钱的事发给你通讯录" if i % 2 else "你好" for i in range(12)])
+    add_events(home, case.id, rows)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = timeline_page(home, case.id, TimelineFilter(query="通讯录"), cursor=cursor, limit=2)
+        assert page.total_capped and page.total == 3
+        seen += [e.locator for e in page.rows]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == _expected(rows, "通讯录")

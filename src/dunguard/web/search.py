@@ -46,6 +46,7 @@ PG_SEARCH_EXPR = (
 class SearchPlan:
     where: ColumnElement[bool]  # the complete condition (index narrowing and exact test)
     indexed: bool  # True when an index narrows the events down (no sequential scan needed)
+    exact: ColumnElement[bool]  # the exact test alone (for a common term, read in time order)
 
 
 def like_pattern(query: str) -> str:
@@ -133,11 +134,11 @@ def plan(home: Home, s: Session, query: str) -> SearchPlan:
     dialect = home.store.dialect
     exact = substring_test(query, dialect)
     if len(query) < MIN_INDEXED:
-        return SearchPlan(exact, indexed=False)
+        return SearchPlan(exact, indexed=False, exact=exact)
     if dialect == "sqlite":
         state = _sqlite_state(s)
         if state is None or state[1]:
-            return SearchPlan(exact, indexed=False)
+            return SearchPlan(exact, indexed=False, exact=exact)
         synced, _ = state
         candidates: Select[Any] = select(literal_column("rowid")).select_from(text("events_fts")).where(
             literal_column("events_fts").op("MATCH")(trigram_query(query))
@@ -146,8 +147,8 @@ def plan(home: Home, s: Session, query: str) -> SearchPlan:
         newest = int(s.scalar(text("SELECT coalesce(max(id), 0) FROM events")) or 0)
         if newest > synced:  # events not indexed yet are tested one by one
             narrowed = or_(narrowed, Event.id > synced)
-        return SearchPlan(and_(narrowed, exact), indexed=True)
+        return SearchPlan(and_(narrowed, exact), indexed=True, exact=exact)
     if dialect == "postgresql" and _pg_indexed(s):
         joined: ColumnElement[Any] = literal_column(f"({PG_SEARCH_EXPR})")
-        return SearchPlan(and_(joined.ilike(like_pattern(query), escape="\\"), exact), indexed=True)
-    return SearchPlan(exact, indexed=False)
+        return SearchPlan(and_(joined.ilike(like_pattern(query), escape="\\"), exact), indexed=True, exact=exact)
+    return SearchPlan(exact, indexed=False, exact=exact)

@@ -163,6 +163,10 @@ def timeline_page(
                 page.total = int(s.scalar(select(func.count()).select_from(Event).where(Event.case_id == case_id)) or 0)
             else:
                 page.total, page.total_capped = COUNT_CAP, True
+        if page.total_capped and search is not None and not selective:
+            # a common term: walking the case in time order finds a page of matches at once,
+            # faster than collecting every candidate from the index first
+            search = search_mod.SearchPlan(search.exact, indexed=False, exact=search.exact)
         stmt = _apply(select(Event), case_id, f, label_ids, sequential=scan and not page.total_capped, search=search)
         if after is not None:
             when, ident = after
