@@ -23,7 +23,7 @@ DEBTOR_ROLES = frozenset({"debtor", "guarantor", "self"})
 
 # Something that tells the reader the debtor owes: owing / overdue / an amount.
 _DEBT_DETAIL = re.compile(
-    r"(?:欠(?:款|钱|债|了|我|着)?|逾期|借了|借款(?:已|逾期|未|金额|\d)|未还|不还|没还|拖欠|款子|有笔账|账没|"
+    r"(?:欠(?:款|钱|债|了|我|着)?|逾期|借了|借款(?:已|逾期|未|金额|\d)|未还|不还|没还|拖欠|款子|有笔账|账没|借的钱|"
     r"\d[\d,.]*\s*(?:元|块|万)|[一二三四五六七八九十两百千万]+(?:元|块|万))"
 )
 
