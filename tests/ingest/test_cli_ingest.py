@@ -123,7 +123,7 @@ def test_backup_from_a_relatives_phone_is_third_party_evidence(home: Home, tmp_p
     assert report["owner"] == {"owner_role": "family", "owner_name": "妈妈"}
     assert report["inserted"] == 1  # not merged with the debtor's copy of the message
     with home.store.session() as s:
-        ev = s.scalars(select(Evidence).where(Evidence.original_name == str(mum))).one()
+        ev = s.scalars(select(Evidence).where(Evidence.original_name == mum.name)).one()
         assert ev.extra["owner_role"] == "family" and ev.extra["owner_name"] == "妈妈"
         (mum_event,) = s.scalars(select(Event.id).where(Event.evidence_id == ev.id)).all()
         logged = [

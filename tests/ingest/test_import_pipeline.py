@@ -495,3 +495,31 @@ def test_owner_arguments_are_checked_before_anything_is_stored(home: Home, tmp_p
     with pytest.raises(UsageError):
         import_paths(home, case.id, [src], owner="  ")
     assert counts(home, case.id)[:2] == (0, 0)
+
+
+def test_evidence_names_carry_no_private_folders(tmp_path: Path) -> None:
+    """The 证据清单 names what the user gave, not where it sat on their disk (or our upload folder)."""
+    import zipfile
+
+    from sqlalchemy import select
+
+    from dunguard.cases import create_case
+    from dunguard.home import Home
+    from dunguard.ingest.pipeline import import_paths
+    from dunguard.models import Evidence
+
+    src = tmp_path / "private" / "用户目录"
+    (src / "备份").mkdir(parents=True)
+    sms = "<?xml version='1.0' encoding='UTF-8'?>\n<smses count=\"1\"><sms protocol=\"0\" address=\"10086\" " \
+          "date=\"1700000000000\" type=\"1\" body=\"{}\" read=\"1\" status=\"-1\" /></smses>\n"
+    (src / "单个.xml").write_text(sms.format("一"), encoding="utf-8")
+    (src / "备份" / "在文件夹里.xml").write_text(sms.format("二"), encoding="utf-8")
+    with zipfile.ZipFile(src / "压缩包.zip", "w") as z:
+        z.writestr("内层/在压缩包里.xml", sms.format("三"))
+    with Home.open(tmp_path / "home") as home:
+        case = create_case(home, "名称")
+        import_paths(home, case.id, [src / "单个.xml", src / "备份", src / "压缩包.zip"])
+        with home.store.session() as s:
+            names = set(s.scalars(select(Evidence.original_name).where(Evidence.case_id == case.id)))
+    assert names == {"单个.xml", "备份/在文件夹里.xml", "压缩包.zip", "压缩包.zip!内层/在压缩包里.xml"}
+    assert not any("private" in n for n in names)

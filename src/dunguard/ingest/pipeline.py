@@ -903,6 +903,17 @@ class _Item:
     display: str
     explicit: bool  # named by the user (unknown format = error) vs found in a folder/zip
     container_sha: str | None = None
+    name: str = ""  # the evidence name: no local folders above what the user named
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = self.display
+
+
+def _strip_parent(display: str, shown: str) -> str:
+    """``/home/u/备份/sms.xml`` named as ``/home/u/备份`` → ``备份/sms.xml`` (no private path)."""
+    parent = shown[: len(shown) - len(Path(shown).name)]
+    return display[len(parent):] if parent and display.startswith(parent) else display
 
 
 def _is_zip(path: Path, head: bytes) -> bool:
@@ -1055,9 +1066,11 @@ def import_paths(
                 shown = str(p).rstrip("/")
                 backup = _ios_backup_items(path, shown, stack)
                 items = backup if backup is not None else list(_walk_folder(path, shown))
+                for item in items:
+                    item.name = _strip_parent(item.display, shown)
                 queue.extend((item, 0) for item in items)
             else:
-                queue.append((_Item(path, str(p), explicit=True), 0))
+                queue.append((_Item(path, str(p), explicit=True, name=path.name), 0))
         while queue:
             item, depth = queue.pop(0)
             try:
@@ -1075,7 +1088,11 @@ def import_paths(
                     members = [
                         (
                             _Item(
-                                m.path, f"{item.display}!{m.display[len(str(tmp)) + 1 :]}", False, fr.sha256
+                                m.path,
+                                f"{item.display}!{m.display[len(str(tmp)) + 1 :]}",
+                                False,
+                                fr.sha256,
+                                name=f"{item.name}!{m.display[len(str(tmp)) + 1 :]}",
                             ),
                             depth + 1,
                         )
@@ -1112,7 +1129,7 @@ def _store_container(home: Home, case_id: str, item: _Item, actor: str, owner: O
         if owner is not None:
             details.update(owner.details())
         ev, is_new = tx.add_original(
-            item.path, method="import", original_name=item.display, fmt="zip", details=details or None
+            item.path, method="import", original_name=item.name, fmt="zip", details=details or None
         )
         _mark_owner(tx, ev, owner)
         fr.evidence_id, fr.sha256, fr.new_original = ev.id, ev.sha256, is_new
@@ -1232,7 +1249,7 @@ def _import_one(
             ev, is_new = tx.add_original(
                 item.path,
                 method="import",
-                original_name=item.display,
+                original_name=item.name,
                 fmt=importer.name,
                 details={**details, **owned},
             )
@@ -1241,7 +1258,7 @@ def _import_one(
                 comp_ev, _ = tx.add_original(
                     comp,
                     method="import",
-                    original_name=item.display + comp.name[len(item.path.name) :],
+                    original_name=item.name + comp.name[len(item.path.name) :],
                     fmt=importer.name + ":companion",
                     details={"companion_of": ev.sha256, **owned},
                 )
