@@ -1,13 +1,15 @@
 """Dashboard figures, evidence time ranges and the action plan of a case, cached in memory.
 
 The figures come from the analysis subsystem (``dunguard.analyze.stats.timeline``: counts by
-kind, per-day volume, hour × weekday matrix, busiest numbers, third parties reached); the
-evidence page adds each file's time range.  Both are cached under a version of the case's
-events and findings (event count and latest time, findings count and last update), so an
-unchanged case is answered from memory.  The action plan is cached under the ledger head,
-since it also depends on the interview answers (every change to a case is a ledger entry).
-``warm(home, case_ids)`` fills the caches in a background thread (the server calls it at
-start-up and after an upload) so the first view is fast too.
+kind, per-day volume, hour × weekday matrix, busiest numbers, third parties reached), which
+keeps them in per-case tables refreshed from the new events, so even a cold view of a
+million-event case is quick; the evidence page adds each file's time range.  Both are cached
+under a version of the case's events and findings (event count and largest id, findings
+count and last update), so an unchanged case is answered from memory.  The action plan is
+cached under the ledger head, since it also depends on the interview answers (every change
+to a case is a ledger entry).  ``warm(home, case_ids)`` indexes new events for the timeline
+search and fills the caches in a background thread (the server calls it at start-up and
+after an upload) so the first view is fast too.
 """
 
 from __future__ import annotations
