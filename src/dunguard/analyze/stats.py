@@ -62,7 +62,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -233,7 +233,7 @@ def _offset_expr(epoch: ColumnElement[int], offsets: dict[int, int]) -> ColumnEl
 def quick_write_session(home: Home) -> Iterator[Session]:
     """A write session that waits at most ``QUICK_LOCK_MS`` for SQLite's write lock.
 
-    Raises ``sqlalchemy.exc.OperationalError`` when the database stays busy (a long import):
+    Raises ``sqlalchemy.exc.OperationalError`` (a ``DBAPIError``) when the database stays busy (a long import):
     the caller skips its optional write instead of making a page wait.
     """
     with home.store.engine.connect() as conn:
@@ -324,8 +324,8 @@ def _save(
                 s.execute(insert(STATE).values(case_id=case_id, zone=zone, max_id=max_id, events=events))
             else:
                 s.execute(update(STATE).where(STATE.c.case_id == case_id).values(zone=zone, max_id=max_id, events=events))
-    except (OperationalError, IntegrityError):
-        return  # busy (an import is writing) or another refresh won the race: a later call saves
+    except DBAPIError:
+        return  # busy (an import is writing), another refresh won the race, or read-only: a later call saves
 
 
 def _current(s: Session, case_id: str) -> tuple[int, int]:
