@@ -12,8 +12,9 @@ Labelled files are JSON lines: {"id", "text", "labels": [...], optional "address
 Read the held-out figures with care: each ``heldoutN.jsonl`` was written before it was
 first measured, but sets 1-7 were later looked at while generalising the rules, so only
 their *first* measurement was blind (recorded in docs/rulebook.md, "Measured quality").
-``heldout9.jsonl`` was written for issue 4 and measured before and after the recall work,
-never tuned on.
+``heldout9.jsonl`` (issue 4) was measured before and after the recall work and never tuned on;
+``heldout10.jsonl`` was written after it, as a second estimate on wording the rules' author
+had not seen while writing them.
 """
 
 from __future__ import annotations
