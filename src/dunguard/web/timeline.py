@@ -125,16 +125,21 @@ def _apply(
     return stmt
 
 
+_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def find_spans(text: str | None, query: str | None) -> list[tuple[int, int]]:
-    """Where ``query`` occurs in ``text`` (for <mark> highlighting)."""
+    """Where ``query`` occurs in ``text`` (for <mark> highlighting), ASCII letters in either
+    case, like the search itself."""
     if not text or not query or not query.strip():
         return []
-    q = query.strip()
+    q = query.strip().translate(_ASCII_FOLD)
+    folded = text.translate(_ASCII_FOLD)  # same length: only A-Z change
     spans: list[tuple[int, int]] = []
-    start = text.find(q)
+    start = folded.find(q)
     while start >= 0 and len(spans) < 50:
         spans.append((start, start + len(q)))
-        start = text.find(q, start + len(q))
+        start = folded.find(q, start + len(q))
     return spans
 
 
