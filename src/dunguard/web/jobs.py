@@ -77,7 +77,8 @@ class JobRegistry:
             return self._jobs.get(job_id)
 
     def start(self, home: Home, case_id: str, staging: Path, paths: list[Path], *, analyze: bool,
-              warm: bool, background: bool = True) -> ImportJob:
+              warm: bool, background: bool = True, owner: str | None = None,
+              owner_role: str | None = None) -> ImportJob:
         job = ImportJob(uuid.uuid4().hex, case_id, [p.name for p in paths])
         with self._lock:
             self._jobs[job.id] = job
@@ -87,7 +88,8 @@ class JobRegistry:
 
         def run() -> None:
             try:
-                job.report = run_import(home, case_id, staging, paths, job, analyze=analyze)
+                job.report = run_import(home, case_id, staging, paths, job, analyze=analyze, owner=owner,
+                                        owner_role=owner_role)
                 job.state = "done"
             except DunGuardError as exc:
                 job.error, job.state = exc.message(), "failed"
@@ -109,11 +111,12 @@ class JobRegistry:
 
 
 def run_import(home: Home, case_id: str, staging: Path, paths: list[Path], job: ImportJob, *,
-               analyze: bool) -> dict[str, Any]:
+               analyze: bool, owner: str | None = None, owner_role: str | None = None) -> dict[str, Any]:
     """The import pipeline (and analysis, when this version has it) for the staged files."""
     from dunguard.ingest.pipeline import import_paths
 
-    imported = import_paths(home, case_id, paths, actor="web", progress=_JobProgress(job, staging))
+    imported = import_paths(home, case_id, paths, actor="web", progress=_JobProgress(job, staging),
+                            owner=owner, owner_role=owner_role)
     files = imported.as_dict()["files"]
     prefix = str(staging) + "/"
     for f in files:  # show the uploaded name, not the staging folder

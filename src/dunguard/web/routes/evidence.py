@@ -87,6 +87,7 @@ async def evidence_upload(request: Request, case_id: str) -> RedirectResponse:
             raise HTTPException(415, detail=t("web.upload.bad_type", name=name or "?",
                                               types=" ".join(sorted(ALLOWED_SUFFIXES))))
         names.append(name)
+    owner, owner_role = _owner(form.get("owner_name"), form.get("owner_role"))
     staging = home.root / "uploads" / uuid.uuid4().hex
     staging.mkdir(parents=True)
     try:
@@ -110,8 +111,22 @@ async def evidence_upload(request: Request, case_id: str) -> RedirectResponse:
             await up.close()
     state = request.app.state
     job = state.import_jobs.start(home, case.id, staging, paths, analyze=state.analyze_after_upload,
-                                  warm=state.warm_cache, background=state.background_imports)
+                                  warm=state.warm_cache, background=state.background_imports,
+                                  owner=owner, owner_role=owner_role)
     return see_other(f"/cases/{case.id}/evidence/report/{job.id}")
+
+
+def _owner(name: object, role: object) -> tuple[str | None, str | None]:
+    """Whose phone the upload comes from: (None, None) for the user's own phone."""
+    from dunguard.ingest.pipeline import OWNER_ROLES
+
+    clean = name.strip() if isinstance(name, str) else ""
+    chosen = role if isinstance(role, str) and role else None
+    if chosen is not None and chosen not in OWNER_ROLES:
+        raise UsageError("ingest.owner.bad_role", role=chosen[:40], roles=", ".join(OWNER_ROLES))
+    if chosen is not None and not clean:
+        raise UsageError("web.upload.owner.name_missing")
+    return (clean[:200], chosen) if clean else (None, None)
 
 
 @router.get("/cases/{case_id}/evidence/report/{job_id}", response_class=HTMLResponse)

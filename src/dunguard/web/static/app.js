@@ -48,6 +48,7 @@
       var data = new FormData();
       data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
       files.forEach(function (f) { data.append("files", f, f.name); });
+      ["owner_name", "owner_role"].forEach(function (n) { if (form.elements[n]) { data.append(n, form.elements[n].value); } });
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.action);
       xhr.setRequestHeader("X-CSRF-Token", form.querySelector("input[name=csrf_token]").value);
