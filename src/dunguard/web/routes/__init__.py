@@ -10,6 +10,7 @@ from dunguard.web.routes.dashboard import router as dashboard_router
 from dunguard.web.routes.evidence import router as evidence_router
 from dunguard.web.routes.findings import router as findings_router
 from dunguard.web.routes.integrity import router as integrity_router
+from dunguard.web.routes.prevent import router as prevent_router
 from dunguard.web.routes.timeline import router as timeline_router
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -20,6 +21,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     findings_router,
     act_router,
     integrity_router,
+    prevent_router,
 )
 
 __all__ = ["ROUTERS"]
