@@ -1115,7 +1115,20 @@ def import_paths(
             fr = _import_one(home, case_id, item, importer, zone, salvage, sink, actor, parallel, who)
             report.files.append(fr)
             sink.file_finished(fr)
+    if report.inserted >= ANALYZE_AFTER and not home.store.is_sqlite:
+        _refresh_planner_statistics(home)
     return report
+
+
+ANALYZE_AFTER = 50_000  # rows; below this the planner's estimates stay good enough
+
+
+def _refresh_planner_statistics(home: Home) -> None:
+    """After a big import, PostgreSQL plans badly until autovacuum analyses ``events``: do it now."""
+    from sqlalchemy import text
+
+    with home.store.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE events"))
 
 
 def _error_dict(exc: InputError) -> dict[str, Any]:
