@@ -25,6 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from dunguard.errors import DunGuardError, NotFoundError, UsageError
@@ -119,23 +120,39 @@ def _references(ids: list[str]) -> list[dict[str, str]]:
     return out
 
 
+def _grouped(ids: list[str], statutes: dict[str, dict[str, str]]) -> str:
+    """``《法A》第一条、第二条；《法B》第三条`` (grouped by law, order kept), like the CLI."""
+    from dunguard.prevent.citations import statute
+
+    by_law: dict[str, list[str]] = {}
+    for sid in dict.fromkeys(ids):
+        if sid in statutes:
+            st = statute(sid)
+            by_law.setdefault(st.law, []).append(st.article)
+    return "；".join(f"《{law}》" + "、".join(arts) for law, arts in by_law.items())
+
+
 def _audit_context(audit: dict[str, Any], name: str) -> dict[str, Any]:
     findings = audit.get("findings") or []
+    statutes = _statutes([sid for f in findings for sid in f.get("basis", [])])
     return {
         "audit": audit,
         "file_name": name,
         "not_needed": sum(1 for f in findings if f.get("needed") == "no"),
-        "statutes": _statutes([sid for f in findings for sid in f.get("basis", [])]),
+        "statutes": statutes,
+        "cites": [_grouped(f.get("basis", []), statutes) for f in findings],
         "references": _references([r for f in findings for r in f.get("see_also", [])]),
     }
 
 
 def _scan_context(scan: dict[str, Any], name: str) -> dict[str, Any]:
     hits = scan.get("hits") or []
+    statutes = _statutes([sid for h in hits for sid in h.get("basis", [])])
     return {
         "scan": scan,
         "file_name": name,
-        "statutes": _statutes([sid for h in hits for sid in h.get("basis", [])]),
+        "statutes": statutes,
+        "cites": [_grouped(h.get("basis", []), statutes) for h in hits],
     }
 
 
@@ -170,7 +187,7 @@ async def check_apk(request: Request) -> HTMLResponse:
     with _staged_upload(request, "file", APK_SUFFIXES) as (path, name):
         await _save(request, "file", path)
         try:
-            audit = audit_apk(path)
+            audit = await run_in_threadpool(audit_apk, path)
         except DunGuardError as exc:
             raise _named(exc, path, name) from None
     return render(
@@ -186,7 +203,7 @@ async def check_contract(request: Request) -> HTMLResponse:
     with _staged_upload(request, "file", CONTRACT_SUFFIXES) as (path, name):
         await _save(request, "file", path)
         try:
-            scan = scan_contract(path)
+            scan = await run_in_threadpool(scan_contract, path)
         except DunGuardError as exc:
             raise _named(exc, path, name) from None
     return render(
@@ -243,7 +260,7 @@ async def case_apk(request: Request, case_id: str) -> RedirectResponse:
     with _staged_upload(request, "file", APK_SUFFIXES) as (path, name):
         await _save(request, "file", path)
         try:
-            _audit, stored = audit_apk_into_case(home_of(request), case.id, path)
+            _audit, stored = await run_in_threadpool(audit_apk_into_case, home_of(request), case.id, path)
         except DunGuardError as exc:
             raise _named(exc, path, name) from None
     return see_other(f"/cases/{case.id}/prevent/{stored.evidence_id}?new={int(stored.is_new)}")
@@ -258,7 +275,7 @@ async def case_contract(request: Request, case_id: str) -> RedirectResponse:
     with _staged_upload(request, "file", CONTRACT_SUFFIXES) as (path, name):
         await _save(request, "file", path)
         try:
-            _scan, stored = scan_contract_into_case(home_of(request), case.id, path)
+            _scan, stored = await run_in_threadpool(scan_contract_into_case, home_of(request), case.id, path)
         except DunGuardError as exc:
             raise _named(exc, path, name) from None
     return see_other(f"/cases/{case.id}/prevent/{stored.evidence_id}?new={int(stored.is_new)}")
