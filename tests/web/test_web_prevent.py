@@ -345,3 +345,16 @@ def test_bad_owner_fields_are_refused_before_anything_is_stored(
     with home.store.session() as s:
         assert s.scalar(select(Evidence.id).where(Evidence.case_id == case.id)) is None
     assert _uploads_empty(home)
+
+
+def test_pages_speak_english_when_asked(web: Browser, home: Home, tmp_path: Path) -> None:
+    from dunguard.i18n import set_lang
+
+    set_lang("en")
+    case = make_case(home, "English")
+    page = web.get("/prevent", params={"lender": "招联"})
+    assert "Check before you borrow" in page.text and "web.prevent" not in page.text
+    resp = _post_file(web, "/prevent/apk", "loan.apk", _loan_apk(tmp_path), "/prevent")
+    assert resp.status_code == 200 and "prevent." not in resp.text.replace("/prevent", "")
+    tools = web.get(f"/cases/{case.id}/prevent")
+    assert "Self-protection tools" in tools.text and "web.prevent" not in tools.text
