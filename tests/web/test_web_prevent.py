@@ -358,3 +358,14 @@ def test_pages_speak_english_when_asked(web: Browser, home: Home, tmp_path: Path
     assert resp.status_code == 200 and "prevent." not in resp.text.replace("/prevent", "")
     tools = web.get(f"/cases/{case.id}/prevent")
     assert "Self-protection tools" in tools.text and "web.prevent" not in tools.text
+
+
+def test_marked_copy_without_a_case_is_a_download(web: Browser, home: Home) -> None:
+    resp = _post_file(web, "/prevent/contract", "协议.txt", CONTRACT.encode("utf-8"), "/prevent", want="marked")
+    assert resp.status_code == 200
+    assert resp.headers["content-type"].startswith("text/html")
+    assert resp.headers["content-disposition"].startswith("attachment")
+    assert resp.headers["content-security-policy"] == CSP
+    assert "协议.txt" in resp.text and "uploads" not in resp.text
+    assert "<script>alert" not in resp.text and "&lt;script&gt;alert" in resp.text and "<mark" in resp.text
+    assert _uploads_empty(home)

@@ -195,9 +195,10 @@ async def check_apk(request: Request) -> HTMLResponse:
     )
 
 
-@router.post("/prevent/contract", response_class=HTMLResponse)
-async def check_contract(request: Request) -> HTMLResponse:
-    from dunguard.prevent.contract import scan_contract
+@router.post("/prevent/contract")
+async def check_contract(request: Request) -> Response:
+    """The scan shown as a page, or (``want=marked``) the marked-up copy as a download."""
+    from dunguard.prevent.contract import render_marked_html, scan_contract
 
     await _read_form(request)
     with _staged_upload(request, "file", CONTRACT_SUFFIXES) as (path, name):
@@ -206,6 +207,11 @@ async def check_contract(request: Request) -> HTMLResponse:
             scan = await run_in_threadpool(scan_contract, path)
         except DunGuardError as exc:
             raise _named(exc, path, name) from None
+    if request.state.prevent_form.get("want") == "marked":
+        scan.file = name  # the copy names the file as the user named it
+        return _download(
+            render_marked_html(scan), "text/html; charset=utf-8", f"contract-review-{scan.sha256[:12]}.html"
+        )
     return render(
         request,
         "prevent_contract.html",
