@@ -196,6 +196,12 @@ def test_apk_in_a_case_becomes_evidence_and_verify_stays_clean(web: Browser, hom
     assert ev.method == "prevent" and ev.format == "apk" and ev.original_name == "快捷借.apk"
     assert kinds == ["app_audit"] and "app_audit" in actions
     assert (home.case_dir(case.id) / ev.stored_path).read_bytes() == apk  # byte-exact original
+    with home.store.session() as s:
+        report_path = s.scalars(select(Derived.stored_path).where(Derived.evidence_id == ev.id)).one()
+        actors = set(s.scalars(select(LedgerEntry.actor).where(LedgerEntry.action == "app_audit")))
+    report = (home.case_dir(case.id) / report_path).read_text(encoding="utf-8")
+    assert '"file": "快捷借.apk"' in report and "uploads" not in report  # no upload/staging path kept
+    assert actors == {"web"}
     assert verify_case(home, case.id).ok
     # the case page lists the check; the evidence list names it in plain words
     tools = web.get(f"/cases/{case.id}/prevent")

@@ -9,7 +9,7 @@ is not an APK / not a contract is refused without touching the case.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,10 @@ def _store(
     action: str,
     summary: dict[str, Any],
     derived: list[DerivedRecord],
+    actor: str,
 ) -> Stored:
     case = resolve_case(home, case_ref)
-    with home.transaction(case.id, actor="cli") as tx:
+    with home.transaction(case.id, actor=actor) as tx:
         ev, is_new = tx.add_original(path, method="prevent", fmt=fmt)
         if is_new:
             for record in derived:
@@ -50,12 +51,18 @@ def _store(
         return Stored(case.id, ev.id, ev.sha256, is_new)
 
 
+def _report(data: dict[str, Any], path: Path) -> bytes:
+    """The stored report names the file as the user did, never by a local or upload path."""
+    data["file"] = path.name
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 def audit_apk_into_case(
-    home: Home, case_ref: str, path: Path, lang: str | None = None
+    home: Home, case_ref: str, path: Path, lang: str | None = None, *, actor: str = "cli"
 ) -> tuple[AppAudit, Stored]:
     """Audit ``path``; then store the APK and the audit report in the case."""
-    audit = audit_apk(path, lang=lang)
-    report = json.dumps(audit.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    audit = replace(audit_apk(path, lang=lang), file=path.name)
+    report = _report(audit.to_dict(), path)
     stored = _store(
         home,
         case_ref,
@@ -68,17 +75,18 @@ def audit_apk_into_case(
             "not_needed": [f.category for f in audit.not_needed],
         },
         derived=[DerivedRecord("app_audit", "application/json", report, PRODUCER, {"lang": audit.lang})],
+        actor=actor,
     )
     return audit, stored
 
 
 def scan_contract_into_case(
-    home: Home, case_ref: str, path: Path, lang: str | None = None
+    home: Home, case_ref: str, path: Path, lang: str | None = None, *, actor: str = "cli"
 ) -> tuple[ContractScan, Stored]:
     """Scan ``path``; then store the contract, its text and the marked-up copy in the case."""
-    scan = scan_contract(path, lang=lang)
+    scan = replace(scan_contract(path, lang=lang), file=path.name)
     marked = render_marked_html(scan).encode("utf-8")
-    report = json.dumps(scan.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    report = _report(scan.to_dict(), path)
     stored = _store(
         home,
         case_ref,
@@ -91,5 +99,6 @@ def scan_contract_into_case(
             DerivedRecord("contract_review", "text/html", marked, PRODUCER, {"lang": scan.lang}),
             DerivedRecord("contract_scan", "application/json", report, PRODUCER, {"lang": scan.lang}),
         ],
+        actor=actor,
     )
     return scan, stored

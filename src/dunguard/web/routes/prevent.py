@@ -19,6 +19,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -266,7 +267,9 @@ async def case_apk(request: Request, case_id: str) -> RedirectResponse:
     with _staged_upload(request, "file", APK_SUFFIXES) as (path, name):
         await _save(request, "file", path)
         try:
-            _audit, stored = await run_in_threadpool(audit_apk_into_case, home_of(request), case.id, path)
+            _audit, stored = await run_in_threadpool(
+                partial(audit_apk_into_case, actor="web"), home_of(request), case.id, path
+            )
         except DunGuardError as exc:
             raise _named(exc, path, name) from None
     return see_other(f"/cases/{case.id}/prevent/{stored.evidence_id}?new={int(stored.is_new)}")
@@ -281,7 +284,9 @@ async def case_contract(request: Request, case_id: str) -> RedirectResponse:
     with _staged_upload(request, "file", CONTRACT_SUFFIXES) as (path, name):
         await _save(request, "file", path)
         try:
-            _scan, stored = await run_in_threadpool(scan_contract_into_case, home_of(request), case.id, path)
+            _scan, stored = await run_in_threadpool(
+                partial(scan_contract_into_case, actor="web"), home_of(request), case.id, path
+            )
         except DunGuardError as exc:
             raise _named(exc, path, name) from None
     return see_other(f"/cases/{case.id}/prevent/{stored.evidence_id}?new={int(stored.is_new)}")
