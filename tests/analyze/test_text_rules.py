@@ -154,6 +154,22 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("in.dialect", "他骂人是瓜皮，我们借钱给他的事就算了。", None, False),
     ("in.compose", "欠钱不还，你这种杂碎也配借钱？", None, True),
     ("in.compose", "这种东西卖给外地人骗钱的，请不要买。", None, False),
+    ("tc.have_number", "欠款再拖，你姐夫的手机号我们这有，到时候别怪我。", None, True),
+    ("tc.have_number", "如需变更紧急联系人电话，请在APP内修改，逾期请尽快还款。", None, False),
+    ("tc.evasion_list", "不还钱的话，通信录里每个人下午都会收到你的消息。", None, True),
+    ("tc.evasion_list", "我们不会联系你通信录里的人，逾期请尽快处理。", None, False),
+    ("tc.platform_expose", "欠款再不处理，下周你的事就在同城论坛发帖。", None, True),
+    ("tc.platform_expose", "我看到微博上有人曝光催收公司，逾期的事你去投诉吧。", None, False),
+    ("tv.whereabouts_place", "你儿子那所小学我们早就打听到了，欠款的事别逼我们。", None, True),
+    ("tv.whereabouts_place", "你儿子那所小学在哪？周末我去接他，欠你的钱一起给你。", None, False),
+    ("tv.gang_coming", "还不上是吧，一帮人正在路上，你等着。", None, True),
+    ("tv.gang_coming", "欠你的钱我明天还，兄弟们晚上一起吃饭。", None, False),
+    ("vi.field_agent", "您的逾期案件已交由地面团队，近期将赶往您的居住地。", None, True),
+    ("vi.field_agent", "公司招聘外勤人员，要求会开车，你有兴趣吗？", None, False),
+    ("vi.known_address", "你的住址我们查清楚了，明天上午过去找你谈还款。", None, True),
+    ("vi.known_address", "请问你的住址是几栋几单元？快递明天送过去，货款已结清。", None, False),
+    ("tp.contacted_compose", "欠款的事，你表姐那边我们前天都找过了。", None, True),
+    ("tp.contacted_compose", "我姐都问了好几次了，你欠我的钱到底什么时候还？", None, False),
 ]
 
 
@@ -198,6 +214,19 @@ def test_context_the_issue_names() -> None:
     assert scan_text("你欠我的钱什么时候还").labels == ()
     assert scan_text("【某消费金融】您的借款已逾期，逾期记录将按规定报送征信。").labels == ()
     assert scan_text("催收天天打电话给我同事，说要爆我通讯录，怎么办？").labels == ()
+
+
+def test_relay_request_to_a_third_party_needs_no_debt_word() -> None:
+    # sent to a contact, asking them to pass a message on: third-party contact (T7)
+    assert scan_text("麻烦您转告他，让他今天给我们回个电话。", addressee="contact").labels == ("third_party_contact",)
+    # the same words sent to nobody in particular are not collection
+    assert scan_text("麻烦您转告他，让他今天给我们回个电话。").labels == ()
+
+
+def test_borrowers_reports_and_friends_jokes_are_not_threats() -> None:
+    assert scan_text("前天半夜又给我打电话，说不还就去我单位，我一晚上没睡。").labels == ()
+    assert scan_text("你借我的钱说好这周还的，再不还我就去你家蹭饭了啊🤣").labels == ()
+    assert scan_text("我们没有爆通讯录这种做法，正规催收不允许这样做，逾期请尽快还款。").labels == ()
 
 
 def test_evasion_spellings() -> None:

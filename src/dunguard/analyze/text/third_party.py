@@ -34,8 +34,14 @@ def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
         span: tuple[int, int] | None = (0, len(ctx.norm))
     else:
         span = ctx.get("third_party_address")  # cheap checks first: most messages stop here
-    if span is None or not ctx.has("debt") or ctx.blocked():
+    if span is None or ctx.blocked():
         return None
+    if not ctx.has("debt"):
+        # Without debt talk, only a message known to go to a third party that asks them to
+        # relay, locate or pass on (the third_party_address cue) counts: 麻烦您转告他回电.
+        if ctx.addressee not in THIRD_PARTY_ROLES or not ctx.has("third_party_address"):
+            return None
+        return ctx.get("third_party_address")
     return span
 
 
