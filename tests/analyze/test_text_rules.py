@@ -170,7 +170,7 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("vi.known_address", "请问你的住址是几栋几单元？快递明天送过去，货款已结清。", None, False),
     ("tp.contacted_compose", "欠款的事，你表姐那边我们前天都找过了。", None, True),
     ("tp.contacted_compose", "我姐都问了好几次了，你欠我的钱到底什么时候还？", None, False),
-    ("tc.will_know_compose", "钱再不到位，你们的街坊邻居下周都会知道你欠网贷。", None, True),
+    ("tc.will_know_compose", "钱再不到位，你的左邻右舍迟早晓得你是什么人，欠款自己看着办。", None, True),
     ("tc.will_know_compose", "我怕你家人都会知道我借钱给你的事，欠款你慢慢还就行。", None, False),
 ]
 
