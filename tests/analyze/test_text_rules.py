@@ -172,6 +172,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tp.contacted_compose", "我姐都问了好几次了，你欠我的钱到底什么时候还？", None, False),
     ("tc.will_know_compose", "钱再不到位，你的左邻右舍迟早晓得你是什么人，欠款自己看着办。", None, True),
     ("tc.will_know_compose", "我怕你家人都会知道我借钱给你的事，欠款你慢慢还就行。", None, False),
+    ("tp.contacted_locate", "你室友那边我们问过了，都说不知道你现在在哪。", None, True),
+    ("tp.contacted_locate", "你室友那边我们问过了，周末一起去爬山吧。", None, False),
 ]
 
 

@@ -30,7 +30,7 @@ from dunguard.errors import FormatError
 
 DEFAULT_UNLESS = ("negated", "complaint", "antifraud")
 # Cues that supply the "this is about a debt" context most label entries need.
-CONTEXT_CUES = frozenset({"debt", "menace"})
+CONTEXT_CUES = frozenset({"debt", "menace", "locate"})
 FLAG = 1 << 30  # automaton value of a flag key (above every key index: one max() finds it)
 _MACRO = re.compile(r"\{([a-z_]+)\}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
