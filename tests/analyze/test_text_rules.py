@@ -174,6 +174,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tc.will_know_compose", "我怕你家人都会知道我借钱给你的事，欠款你慢慢还就行。", None, False),
     ("tp.contacted_locate", "你室友那边我们问过了，都说不知道你现在在哪。", None, True),
     ("tp.contacted_locate", "你室友那边我们问过了，周末一起去爬山吧。", None, False),
+    ("tc.post_where_seen", "再不还钱，你们楼道里每层都会刷上你的名字。", None, True),
+    ("tc.post_where_seen", "物业通知：楼道禁止张贴小广告，欠费住户请尽快缴费。", None, False),
 ]
 
 
