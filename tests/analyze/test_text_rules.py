@@ -176,6 +176,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tp.contacted_locate", "你室友那边我们问过了，周末一起去爬山吧。", None, False),
     ("tc.post_where_seen", "再不还钱，你们楼道里每层都会刷上你的名字。", None, True),
     ("tc.post_where_seen", "物业通知：楼道禁止张贴小广告，欠费住户请尽快缴费。", None, False),
+    ("tv.property_harm", "你家的鸭子欠款不还的话，哪天药死了别找我们。", None, True),
+    ("tv.property_harm", "你家的车昨天被划了？欠我的钱不急，先去修车吧。", None, False),
 ]
 
 
