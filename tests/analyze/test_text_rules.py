@@ -178,6 +178,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tc.post_where_seen", "物业通知：楼道禁止张贴小广告，欠费住户请尽快缴费。", None, False),
     ("tv.property_harm", "你家的鸭子欠款不还的话，哪天药死了别找我们。", None, True),
     ("tv.property_harm", "你家的车昨天被划了？欠我的钱不急，先去修车吧。", None, False),
+    ("ib.rhetorical", "欠款今天要到，你就不能去别的平台周转一下吗？", None, True),
+    ("ib.rhetorical", "我们不会让你去借钱还款，实在困难可以协商。", None, False),
 ]
 
 
