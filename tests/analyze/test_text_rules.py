@@ -180,6 +180,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tv.property_harm", "你家的车昨天被划了？欠我的钱不急，先去修车吧。", None, False),
     ("ib.rhetorical", "欠款今天要到，你就不能去别的平台周转一下吗？", None, True),
     ("ib.rhetorical", "我们不会让你去借钱还款，实在困难可以协商。", None, False),
+    ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
+    ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
 ]
 
 
