@@ -88,11 +88,7 @@ def app_audit_command(ctx: click.Context, apk: Path, case_ref: str | None, as_js
         data["statutes"] = _basis_map(basis_ids)
         data["references"] = _references([r for f in audit.findings for r in f.see_also])
         if stored:
-            data["stored"] = {
-                "case_id": stored.case_id,
-                "evidence_id": stored.evidence_id,
-                "new": stored.is_new,
-            }
+            data["stored"] = stored.as_dict()
         print_json(data)
         return
     console = _console()
@@ -172,11 +168,7 @@ def contract_scan_command(
         if output is not None:
             data["marked_html"] = str(output)
         if stored:
-            data["stored"] = {
-                "case_id": stored.case_id,
-                "evidence_id": stored.evidence_id,
-                "new": stored.is_new,
-            }
+            data["stored"] = stored.as_dict()
         print_json(data)
         return
     console = _console()

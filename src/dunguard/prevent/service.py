@@ -29,6 +29,9 @@ class Stored:
     sha256: str
     is_new: bool
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "evidence_id": self.evidence_id, "new": self.is_new}
+
 
 def _store(
     home: Home,

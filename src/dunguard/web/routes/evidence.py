@@ -139,7 +139,7 @@ def upload_report(request: Request, case_id: str, job_id: str) -> HTMLResponse:
     return render(request, "upload_report.html", case=case, active="evidence", job=job, report=job.report)
 
 
-def _evidence(request: Request, case_id: str, evidence_id: RowId) -> tuple[Evidence, list[Derived]]:
+def evidence_with_derived(request: Request, case_id: str, evidence_id: int) -> tuple[Evidence, list[Derived]]:
     with home_of(request).store.session() as s:
         ev = s.get(Evidence, evidence_id)
         if ev is None or ev.case_id != case_id:
@@ -148,7 +148,7 @@ def _evidence(request: Request, case_id: str, evidence_id: RowId) -> tuple[Evide
     return ev, derived
 
 
-def _vault_file(request: Request, case_id: str, stored_path: str) -> Path:
+def vault_file(request: Request, case_id: str, stored_path: str) -> Path:
     """The vault file, refusing anything that would resolve outside the case folder."""
     folder = home_of(request).case_dir(case_id).resolve()
     path = (folder / stored_path).resolve()
@@ -160,12 +160,12 @@ def _vault_file(request: Request, case_id: str, stored_path: str) -> Path:
 @router.get("/cases/{case_id}/evidence/{evidence_id}", response_class=HTMLResponse)
 def evidence_detail(request: Request, case_id: str, evidence_id: RowId, after: str | None = None) -> HTMLResponse:
     case = load_case(request, case_id)
-    ev, derived = _evidence(request, case.id, evidence_id)
+    ev, derived = evidence_with_derived(request, case.id, evidence_id)
     ocr_lines: list[str] = []
     for d in derived:
         if d.kind == "ocr" and d.media_type == "application/json":
             try:
-                payload = json.loads(_vault_file(request, case.id, d.stored_path).read_text(encoding="utf-8"))
+                payload = json.loads(vault_file(request, case.id, d.stored_path).read_text(encoding="utf-8"))
             except (OSError, ValueError, NotFoundError):
                 continue
             ocr_lines += [str(line.get("text", "")) for line in payload.get("lines", []) if isinstance(line, dict)]
@@ -180,8 +180,8 @@ def evidence_detail(request: Request, case_id: str, evidence_id: RowId, after: s
 @router.get("/cases/{case_id}/evidence/{evidence_id}/original")
 def evidence_original(request: Request, case_id: str, evidence_id: RowId) -> FileResponse:
     case = load_case(request, case_id)
-    ev, _ = _evidence(request, case.id, evidence_id)
-    path = _vault_file(request, case.id, ev.stored_path)
+    ev, _ = evidence_with_derived(request, case.id, evidence_id)
+    path = vault_file(request, case.id, ev.stored_path)
     inline = ev.media_type in IMAGE_TYPES
     return FileResponse(
         path,
@@ -194,11 +194,11 @@ def evidence_original(request: Request, case_id: str, evidence_id: RowId) -> Fil
 @router.get("/cases/{case_id}/evidence/{evidence_id}/derived/{derived_id}")
 def evidence_derived(request: Request, case_id: str, evidence_id: RowId, derived_id: RowId) -> FileResponse:
     case = load_case(request, case_id)
-    _ev, derived = _evidence(request, case.id, evidence_id)
+    _ev, derived = evidence_with_derived(request, case.id, evidence_id)
     match = next((d for d in derived if d.id == derived_id), None)
     if match is None:
         raise NotFoundError("web.evidence.not_found", id=derived_id)
-    path = _vault_file(request, case.id, match.stored_path)
+    path = vault_file(request, case.id, match.stored_path)
     return FileResponse(path, media_type="application/octet-stream",
                         filename=f"{match.kind}-{match.sha256[:12]}", content_disposition_type="attachment")
 

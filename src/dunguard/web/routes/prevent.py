@@ -34,7 +34,7 @@ from dunguard.i18n import current_lang, t
 from dunguard.models import Derived, Evidence
 from dunguard.web.rendering import render
 from dunguard.web.routes._common import RowId, home_of, load_case, see_other
-from dunguard.web.routes.evidence import safe_filename
+from dunguard.web.routes.evidence import evidence_with_derived, safe_filename, vault_file
 from dunguard.web.security import MAX_FIELDS, MAX_FILES
 
 router = APIRouter()
@@ -332,30 +332,12 @@ def blocklist_contacts_csv(request: Request, case_id: str, include_all: AllNumbe
     )
 
 
-def _evidence(request: Request, case_id: str, evidence_id: int) -> tuple[Evidence, list[Derived]]:
-    with home_of(request).store.session() as s:
-        ev = s.get(Evidence, evidence_id)
-        if ev is None or ev.case_id != case_id:
-            raise NotFoundError("web.evidence.not_found", id=evidence_id)
-        derived = list(s.scalars(select(Derived).where(Derived.evidence_id == ev.id).order_by(Derived.id)))
-    return ev, derived
-
-
-def _vault_file(request: Request, case_id: str, stored_path: str) -> Path:
-    """A file of the case's vault, refusing anything that resolves outside the case folder."""
-    folder = home_of(request).case_dir(case_id).resolve()
-    path = (folder / stored_path).resolve()
-    if not path.is_relative_to(folder) or not path.is_file():
-        raise NotFoundError("web.evidence.file_missing", path=stored_path)
-    return path
-
-
 def _report(request: Request, case_id: str, derived: list[Derived], kind: str) -> dict[str, Any] | None:
     match = next((d for d in reversed(derived) if d.kind == kind), None)
     if match is None:
         return None
     try:
-        data = json.loads(_vault_file(request, case_id, match.stored_path).read_text(encoding="utf-8"))
+        data = json.loads(vault_file(request, case_id, match.stored_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
@@ -369,7 +351,7 @@ def _display_name(ev: Evidence) -> str:
 def case_result(request: Request, case_id: str, evidence_id: RowId, new: int | None = None) -> HTMLResponse:
     """A stored check, shown from the report stored beside the file (re-run if there is none)."""
     case = load_case(request, case_id)
-    ev, derived = _evidence(request, case.id, evidence_id)
+    ev, derived = evidence_with_derived(request, case.id, evidence_id)
     name = _display_name(ev)
     stored = {"evidence_id": ev.id, "sha256": ev.sha256, "new": None if new is None else new != 0}
     if ev.format == "apk" or any(d.kind == "app_audit" for d in derived):
@@ -377,7 +359,7 @@ def case_result(request: Request, case_id: str, evidence_id: RowId, new: int | N
         if audit is None:
             from dunguard.prevent.app_audit import audit_apk
 
-            audit = audit_apk(_vault_file(request, case.id, ev.stored_path)).to_dict()
+            audit = audit_apk(vault_file(request, case.id, ev.stored_path)).to_dict()
         return render(
             request,
             "prevent_apk.html",
@@ -392,7 +374,7 @@ def case_result(request: Request, case_id: str, evidence_id: RowId, new: int | N
             raise NotFoundError("web.prevent.no_report", id=ev.id)
         from dunguard.prevent.contract import scan_contract
 
-        scan = scan_contract(_vault_file(request, case.id, ev.stored_path)).to_dict()
+        scan = scan_contract(vault_file(request, case.id, ev.stored_path)).to_dict()
     marked = any(d.kind == "contract_review" for d in derived)
     return render(
         request,
@@ -409,11 +391,11 @@ def case_result(request: Request, case_id: str, evidence_id: RowId, new: int | N
 def case_marked(request: Request, case_id: str, evidence_id: RowId) -> FileResponse:
     """The marked-up copy for a lawyer: user content, so always a download, never a page."""
     case = load_case(request, case_id)
-    ev, derived = _evidence(request, case.id, evidence_id)
+    ev, derived = evidence_with_derived(request, case.id, evidence_id)
     match = next((d for d in reversed(derived) if d.kind == "contract_review"), None)
     if match is None:
         raise NotFoundError("web.prevent.no_report", id=ev.id)
-    path = _vault_file(request, case.id, match.stored_path)
+    path = vault_file(request, case.id, match.stored_path)
     return FileResponse(
         path,
         media_type="text/html; charset=utf-8",
