@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from dunguard.errors import AmbiguousError, NotFoundError, UsageError
 from dunguard.home import Home
 from dunguard.models import Case, Event, Evidence, Finding, LedgerEntry, Party, Phone, Setting
+from dunguard.phones import normalize
 from dunguard.timeutil import DEFAULT_TZ, utcnow
 
 
@@ -62,7 +63,9 @@ def create_case(
             s.add(party)
             s.flush()
             if debtor_phone:
-                s.add(Phone(case_id=case_id, party_id=party.id, raw=debtor_phone, e164=_e164(debtor_phone)))
+                info = normalize(debtor_phone)
+                s.add(Phone(case_id=case_id, party_id=party.id, raw=debtor_phone, e164=info.e164,
+                            kind=str(info.kind)))
     with home.transaction(case_id, actor=actor) as tx:
         tx.log(
             "case_created",
@@ -153,14 +156,3 @@ def delete_case(home: Home, case_id: str) -> None:
     with contextlib.suppress(OSError):
         home.case_dir(case_id).rmdir()
 
-
-def _e164(raw: str) -> str | None:
-    import phonenumbers
-
-    try:
-        num = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(num):
-        return None
-    return str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164))
