@@ -127,6 +127,20 @@ def test_night_contact_is_judged_in_the_case_time_zone(home: Home) -> None:
     assert "gbt45251_hours" in f.basis and "行业标准/自律规范" in f.summary
 
 
+def test_a_burst_of_contact_is_a_finding_citing_private_life(home: Home) -> None:
+    case = make_case(home)
+    add_events(home, case.id, [
+        sms(utc(2026, 3, 2, 2), COLLECTOR, "你的借款已逾期，今天必须还款"),  # makes the number a collector
+        *[call(utc(2026, 3, 2, 6, m), COLLECTOR) for m in (0, 4, 9, 15, 22, 28)],  # 6 calls in 28 minutes
+        *[call(utc(2026, 3, 3, 6, m), COLLECTOR) for m in (0, 20, 40, 59)],  # 4 in an hour: no burst
+    ])
+    analyze_case(home, case.id)
+    (f,) = findings(home, case.id, rule_id="burst")
+    assert f.label == "burst" and f.count == 6 and len(f.evidence_refs) == 6
+    assert f.basis == ["civil_1033"] and "可能" in f.summary
+    assert "28分钟内联系6次" in f.summary, f.summary
+
+
 def test_calls_from_unknown_numbers_are_not_collection(home: Home) -> None:
     case = make_case(home)
     add_events(home, case.id, [call(utc(2026, 3, 2, 15, m), "+8613900000000") for m in range(0, 50, 5)])
