@@ -79,6 +79,42 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(home: Home) -> None:
     r = run_cli(
         ["log", case.id, "--time", "2024-10-04 22:41", "--kind", "fax", "--note", "x"], home=home, lang="en"
     )
-    assert "call, visit or letter" in r.stderr
+    assert "call, visit, letter or notice" in r.stderr
     with home.store.session() as s:
         assert s.scalars(select(Event.id).where(Event.case_id == case.id)).all() == []
+
+
+def test_a_logged_stop_notice_makes_later_contact_a_finding(home: Home) -> None:
+    """The borrower sent the drafted notice; every collection call after it is counted (T8)."""
+    from dunguard.analyze.engine import analyze_case
+    from dunguard.models import Finding
+    from dunguard.testing import add_events
+
+    case = make_case(home, "通知之后")
+    collector = "+8617012345601"
+    utc = dt.UTC
+
+    def call(day: int, hour: int) -> dict[str, object]:
+        return {"kind": "call", "direction": "in", "time_utc": dt.datetime(2026, 3, day, hour, tzinfo=utc),
+                "counterpart_e164": collector, "counterpart_raw": collector[3:], "call_status": "missed",
+                "duration_s": 0, "channel": "call", "number_kind": "virtual_mobile"}
+
+    add_events(home, case.id, [
+        {"kind": "sms", "direction": "in", "time_utc": dt.datetime(2026, 3, 2, 1, tzinfo=utc),
+         "counterpart_e164": collector, "counterpart_raw": collector[3:], "text": "你的欠款已逾期，今天必须还清",
+         "channel": "sms", "number_kind": "virtual_mobile"},
+        call(2, 3),  # before the notice: not counted
+        call(6, 3),
+        call(7, 3),
+    ])
+    r = run_cli(["log", case.id, "--time", "2026-03-05 10:00", "--kind", "notice", "--number", collector[3:],
+                 "--note", "已按挂号信寄出书面通知", "--json"], home=home)
+    assert r.code == 0, r.stderr
+    assert r.json()["direction"] == "out"  # a notice goes out unless told otherwise
+    analyze_case(home, case.id)
+    with home.store.session() as s:
+        (f,) = s.scalars(select(Finding).where(Finding.case_id == case.id, Finding.rule_id == "T8")).all()
+        assert f.count == 2 and "2026-03-05" in f.summary
+        first = s.get(Event, f.evidence_refs[0]["event_id"])
+        assert first is not None and first.channel == "diary:notice"
+

@@ -1,10 +1,15 @@
-"""``dunguard log``: the borrower's own diary of calls, visits and letters.
+"""``dunguard log``: the borrower's own diary of calls, visits, letters and stop notices.
 
 Not everything leaves a file: a collector who calls from a hidden number, comes to the
 door or sends a letter.  ``dunguard log CASE --time "2024-10-04 22:41" --kind visit
 --note "两人上门，在门口喊话"`` records it as a DIARY event in the case, through the same
 transaction and record writer as an import (hash-chained ledger entry included), so the
 analysis and the documents see it like any other event, marked as the user's own note.
+
+``--kind notice`` records that the borrower (or a relative) told a lender or collector to stop
+contacting them or their contacts: the written notice DunGuard drafts, or a clear spoken
+request.  It defaults to ``--direction out``; the analysis (rule T8) counts every collection
+contact after it, and a note naming family, colleagues or contacts scopes it to third parties.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from dunguard.i18n import t
 
 __all__ = ["DIARY_KINDS", "add_diary_entry", "register"]
 
-DIARY_KINDS = ("call", "visit", "letter")
+DIARY_KINDS = ("call", "visit", "letter", "notice")
 
 
 def add_diary_entry(
@@ -32,7 +37,7 @@ def add_diary_entry(
     kind: str,
     number: str | None = None,
     note: str | None = None,
-    direction: str = "in",
+    direction: str | None = None,
     duration: str | None = None,
     tz: str | None = None,
     actor: str = "cli",
@@ -53,6 +58,8 @@ def add_diary_entry(
     note = (note or "").strip() or None
     if number is None and note is None:
         raise UsageError("diary.need_content")
+    if direction is None:  # a notice is something the borrower sends; the rest usually come in
+        direction = "out" if kind == "notice" else "in"
     if direction not in ("in", "out"):
         raise UsageError("diary.bad_direction", value=direction)
     with home.store.session() as s:
@@ -118,10 +125,15 @@ def add_diary_entry(
 @click.option(
     "--time", "when", required=True, help='发生时间，如 "2024-10-04 22:41"，或 now (when it happened).'
 )
-@click.option("--kind", required=True, help="call（电话）/ visit（上门）/ letter（信件）.")
+@click.option(
+    "--kind", required=True,
+    help="call（电话）/ visit（上门）/ letter（信件）/ notice（已要求对方停止联系，如寄出的书面通知）.",
+)
 @click.option("--number", default=None, help="对方号码 (the collector's number, if any).")
 @click.option("--note", default=None, help="经过说明 (what happened, in your words).")
-@click.option("--direction", default="in", help="in = 对方找你（默认）, out = 你联系对方.")
+@click.option(
+    "--direction", default=None, help="in = 对方找你（默认）, out = 你联系对方（notice 默认为 out）."
+)
 @click.option("--duration", default=None, help="通话时长：秒数或 分:秒 (call length).")
 @click.option("--tz", default=None, help="时区，默认用案件的时区 (time zone; default: the case's).")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON (print JSON).")
@@ -133,7 +145,7 @@ def log_cmd(
     kind: str,
     number: str | None,
     note: str | None,
-    direction: str,
+    direction: str | None,
     duration: str | None,
     tz: str | None,
     as_json: bool,
@@ -143,7 +155,9 @@ def log_cmd(
 
     home = get_home(ctx)
     case = resolve_case(home, case_ref)
-    result = add_diary_entry(home, case.id, when, kind, number, note, direction.strip().lower(), duration, tz)
+    result = add_diary_entry(
+        home, case.id, when, kind, number, note, direction.strip().lower() if direction else None, duration, tz
+    )
     if as_json:
         print_json(result)
     elif result["new"]:

@@ -5,7 +5,9 @@ A *stop request* is
 * the debtor's own outgoing message (SMS / chat / screenshot bubble) to a number that is
   not one of their contacts, asking to stop ("请立即停止联系我", "别再打电话了"), or
 * a diary event (the borrower's log of a call, visit or letter) whose note records such a
-  request, or a notice event (``channel`` starting with ``notice``).
+  request, or a notice event: a diary entry of kind ``notice`` (``dunguard log --kind notice``,
+  channel ``diary:notice``) or any event whose ``channel`` starts with ``notice``; a notice
+  counts whatever its note says.
 
 Its scope: a request sent to a collector's number covers that lender group; one without a
 number, or to a number not yet linked to a lender, covers every collector.  A request that
@@ -58,7 +60,8 @@ def is_stop_text(text: str | None) -> bool:
 def find_requests(rows: Sequence[Row]) -> list[StopRequest]:
     found = []
     for row in rows:
-        is_notice = (row.channel or "").startswith("notice")
+        channel = row.channel or ""
+        is_notice = channel.startswith("notice") or channel == "diary:notice"
         if row.kind == "diary" or is_notice:
             if not (is_notice or is_stop_text(row.text)):
                 continue
