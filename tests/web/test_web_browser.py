@@ -148,6 +148,16 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
     page.wait_for_url("**/timeline?*")
     assert page.locator("ol.events mark").count() >= 1
     page.screenshot(path=str(shots / "07-timeline-search.png"), full_page=True)
+    # 4b. log a visit that left no file (记一笔), with the datetime picker's value format
+    page.get_by_role("link", name="记一笔（电话、上门、信件、停止联系通知）").click()
+    page.get_by_label("发生了什么").select_option("visit")
+    page.get_by_label("发生时间").fill("2026-03-05T21:30")
+    page.get_by_label("经过说明").fill("两个人到我家门口大声喊话")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    assert "已记录" in page.content()
+    page.goto(case_url + "/timeline?q=" + "门口大声喊话")
+    assert page.locator("ol.events mark").count() == 1
 
     # 5. the interview
     page.goto(case_url + "/interview")
@@ -198,7 +208,7 @@ def test_borrower_journey_in_a_real_browser(server: str, browser: object, home: 
                                 device_scale_factor=2, locale="zh-CN")
     small = phone.new_page()
     for name, url in (("dashboard", case_url), ("findings", case_url + "/findings"),
-                      ("timeline", case_url + "/timeline")):
+                      ("timeline", case_url + "/timeline"), ("log", case_url + "/log")):
         small.goto(url)
         width = small.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, (name, width)  # no sideways scrolling of the page

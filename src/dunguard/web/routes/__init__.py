@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from dunguard.web.routes.act import router as act_router
 from dunguard.web.routes.cases import router as cases_router
 from dunguard.web.routes.dashboard import router as dashboard_router
+from dunguard.web.routes.diary import router as diary_router
 from dunguard.web.routes.evidence import router as evidence_router
 from dunguard.web.routes.findings import router as findings_router
 from dunguard.web.routes.integrity import router as integrity_router
@@ -18,6 +19,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     dashboard_router,
     evidence_router,
     timeline_router,
+    diary_router,
     findings_router,
     act_router,
     integrity_router,
