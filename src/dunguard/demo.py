@@ -83,6 +83,11 @@ def write_demo_backup(folder: Path, start: dt.date = dt.date(2026, 10, 8), seed:
                 f'date="{_ms(start, offset, when)}" type="{1 if answered else 3}" presentation="1" '
                 f'subscription_id="1" readable_date="" contact_name="(Unknown)" />'
             )
+    for minute in (0, 3, 7, 12, 16, 21, 25):  # day 5: seven unanswered calls in 25 minutes from one number
+        call_lines.append(
+            f'  <call number="17012345601" duration="0" date="{_ms(start, 5, f"13:{minute:02d}")}" type="3" '
+            f'presentation="1" subscription_id="1" readable_date="" contact_name="(Unknown)" />'
+        )
     call_lines.append(
         f'  <call number="13800000001" duration="300" date="{_ms(start, 3, "12:40")}" type="2" '
         f'presentation="1" readable_date="" contact_name="妈妈" />'
