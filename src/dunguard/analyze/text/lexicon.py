@@ -15,6 +15,7 @@ A message with no hit at all is finished after one pass of the automaton.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import re
 from collections.abc import Callable
@@ -63,11 +64,16 @@ class Entry:
     block: frozenset[str] = frozenset()
     need_sets: tuple[frozenset[str], ...] = ()
     check_negation: bool = False
+    # derived: character-class regexes that must each match in the key's sentence, or the
+    # sentence-level checks cannot pass (see ``gates``); tried before the real regexes
+    gate: tuple[re.Pattern[str], ...] = ()
 
     def __post_init__(self) -> None:
         self.block = frozenset(u for u in self.unless if u != "negated")
         self.need_sets = tuple(frozenset(n.split("|")) for n in self.needs)
         self.check_negation = "negated" in self.unless
+        if self.label is not None:
+            self.gate = gates(self)
 
 
 @dataclass(slots=True)
@@ -168,6 +174,99 @@ def _variants(key: str, normalizer: Normalizer, reverse: dict[str, list[str]], l
         if len(out) >= limit:
             break
     return out
+
+
+# -- gates: cheap necessary conditions for an entry's sentence-level regexes ------------------
+#
+# Most entries whose key is hit fail on the rest of their pattern (the other word class of a
+# composition is not in the sentence).  From the parsed regex we derive sets of characters of
+# which at least one must occur in any match (a literal, a class, a branch: the union of its
+# alternatives' sets).  Searching one character class is a single C-level scan, far cheaper
+# than trying a large alternation at every position, and its failure proves the regex fails.
+# The gates are compiled case-insensitively like the patterns, so they never reject a match.
+
+_sre: Any = importlib.import_module("re._parser")
+_COMMON = frozenset("你您妳我他她它们的了是不就在有这那个人一也都要会说好吗呢吧啊和与")
+_MAX_RANGE = 256
+_MAX_GATES = 2
+
+
+class _Ranker:
+    """Orders candidate gates: lower is better.  A set that shares a character with a key
+    is met by that key itself (the key is always in its sentence), and a set of common
+    characters is met by most sentences; both make weak gates."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.keys = [frozenset(k) for k in keys]
+
+    def __call__(self, chars: frozenset[str]) -> tuple[int, int]:
+        met = sum(1 for k in self.keys if k & chars)
+        share = (4 * met) // len(self.keys) if self.keys else 0  # quarters of the keys that meet it
+        return share, 8 * len(chars & _COMMON) + len(chars)
+
+
+def _node_needs(op: Any, av: Any, rank: _Ranker) -> list[frozenset[str]]:
+    if op is _sre.LITERAL:
+        return [frozenset(chr(av))]
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for item_op, item_av in av:
+            if item_op is _sre.LITERAL:
+                chars.add(chr(item_av))
+            elif item_op is _sre.RANGE and item_av[1] - item_av[0] < _MAX_RANGE:
+                chars.update(chr(c) for c in range(item_av[0], item_av[1] + 1))
+            else:  # NEGATE, CATEGORY, a large range: anything may match
+                return []
+        return [frozenset(chars)] if chars else []
+    if op is _sre.SUBPATTERN:
+        return _seq_needs(av[-1], rank)
+    if op is _sre.ATOMIC_GROUP:
+        return _seq_needs(av, rank)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+        return _seq_needs(av[2], rank) if av[0] >= 1 else []
+    if op is _sre.ASSERT and av[0] == 1:  # a lookahead (a lookbehind may look before the sentence)
+        return _seq_needs(av[1], rank)
+    if op is _sre.BRANCH:
+        alternatives = [sorted(_seq_needs(alt, rank), key=rank) for alt in av[1]]
+        if not alternatives or any(not alt for alt in alternatives):
+            return []
+        depth = max(len(alt) for alt in alternatives)
+        # union of the j-th best set of every alternative: each union is a necessary condition
+        return list(dict.fromkeys(frozenset().union(*(alt[min(j, len(alt) - 1)] for alt in alternatives))
+                                  for j in range(min(depth, _MAX_GATES))))
+    return []  # ANY, NOT_LITERAL, AT, ASSERT_NOT, GROUPREF …: no requirement
+
+
+def _seq_needs(items: Any, rank: _Ranker) -> list[frozenset[str]]:
+    out: list[frozenset[str]] = []
+    for op, av in items:
+        out.extend(_node_needs(op, av, rank))
+    return out
+
+
+def regex_needs(pattern: re.Pattern[str], keys: tuple[str, ...] = ()) -> list[frozenset[str]]:
+    """Character sets of which each must have a member in any match of ``pattern``, best
+    first (``keys``: the entry's keys, always present, so sets they meet rank last).
+    An unparseable pattern gives no sets (no gate: always correct)."""
+    rank = _Ranker(keys)
+    try:
+        parsed = _sre.parse(pattern.pattern, pattern.flags)
+    except (re.error, RecursionError, ValueError):  # a gate is only an optimisation
+        return []
+    return sorted(dict.fromkeys(_seq_needs(parsed, rank)), key=rank)
+
+
+def gates(entry: Entry) -> tuple[re.Pattern[str], ...]:
+    """Up to two character-class regexes that must match in the sentence for ``entry``'s
+    ``pattern``, ``sentence_requires`` and ``all_of`` regexes all to match there."""
+    rank = _Ranker(entry.keys)
+    needs: list[frozenset[str]] = []
+    for pat in (entry.pattern, entry.sentence_requires, *entry.all_of):
+        if pat is not None:
+            needs.extend(regex_needs(pat, entry.keys))
+    useful = [chars for chars in sorted(dict.fromkeys(needs), key=rank) if rank(chars)[0] < 2][:_MAX_GATES]
+    return tuple(re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]", re.IGNORECASE)
+                 for chars in useful)
 
 
 def build(jurisdiction: str = "cn") -> Lexicon:

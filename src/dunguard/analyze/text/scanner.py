@@ -35,7 +35,6 @@ from dunguard.analyze.text.lexicon import FLAG, Entry, Lexicon, build
 from dunguard.analyze.text.normalize import Normalized
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_LAST_CLAUSE = re.compile(r".*[，,]", re.S)
 _NEGATION = re.compile(
     r"(?:不会|不得|绝不|决不|从不|从未|未曾|禁止|请勿|切勿|不存在|并非|无需|不用|不再|不收取|承诺不|严禁|杜绝|"
     r"并没有|从没有|我们没有|我司没有|不涉及|不可能|不能(?!怪|再拖|再等|再躲|拖))"
@@ -43,11 +42,7 @@ _NEGATION = re.compile(
 _NOT_NEGATION = re.compile(r"不会(?:放过|善罢甘休|客气|手软|让你好过|轻易|再给)|不再(?:给你|提醒|通知你|宽限)")
 
 _VALUE = operator.itemgetter(1)
-
-
-def _is_fallback(hit: tuple[Entry, int, int, str]) -> bool:
-    return hit[0].fallback
-
+_THIRD_PARTY_ROLES = third_party.THIRD_PARTY_ROLES
 
 _CUE_WINDOW = 24  # cue patterns are local: chars either side of the cue key they may use
 
@@ -105,7 +100,8 @@ class MessageContext:
         self.addressee = addressee
         self.sentence_ends = sentence_ends
         self.cues: dict[str, tuple[int, int]] = {}
-        self.matches: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        # (entry index, sentence start) -> what the entry's sentence-level checks gave (see _sentence_plan)
+        self.matches: dict[tuple[int, int], Any] = {}
         # cue hits whose patterns have not been run yet: evaluated on first use (``has``)
         self.pending: dict[str, list[tuple[Entry, int, int]]] = {}
         self.decided: set[str] = set()
@@ -123,8 +119,11 @@ class MessageContext:
             elif self.has("third_party_address"):
                 self.cues[cue] = self.cues["third_party_address"]
             return cue in self.cues
+        pending = self.pending.get(cue)
+        if not pending:
+            return False
         norm = self.norm
-        for entry, start, end in self.pending.get(cue, ()):
+        for entry, start, end in pending:
             s0, s1 = self.sentence(start)
             s0, s1 = max(s0, start - _CUE_WINDOW), min(s1, end + _CUE_WINDOW)
             for pat in entry.patterns:
@@ -156,9 +155,10 @@ class MessageContext:
         if lo is None:
             lo = self.sentence(start)[0]
         before = self.norm[lo:start]
-        cut = _LAST_CLAUSE.search(before)
-        if cut is not None:
-            before = before[cut.end():]
+        # the clause: after the last comma (what ``.*[，,]`` would cut)
+        cut = max(before.rfind("，"), before.rfind(","))
+        if cut >= 0:
+            before = before[cut + 1:]
         if before.endswith("不"):
             return True
         return any(not _NOT_NEGATION.match(before, m.start()) for m in _NEGATION.finditer(before))
@@ -177,6 +177,45 @@ def _as_date(time: Any) -> dt.date | None:
         return None
 
 
+# _sentence_plan results: an entry's sentence-level verdict, cached per (entry, sentence)
+_DEAD = None  # a sentence check failed, or the pattern has no match in the sentence
+_KEY_ONLY = 0  # no pattern: the key itself is the span
+
+
+class _KeyPlan:
+    """Everything ``_evaluate`` needs about one automaton value, precomputed once."""
+
+    __slots__ = ("cues", "fallback", "key", "length", "specific")
+
+    def __init__(self, key: str, cues: tuple[Entry, ...], specific: tuple[Entry, ...],
+                 fallback: tuple[Entry, ...]) -> None:
+        self.key = key
+        self.length = len(key)
+        self.cues = cues
+        self.specific = specific
+        self.fallback = fallback
+
+
+class _LazyOriginal:
+    """Maps normalised spans back to the original text; positions computed on first use."""
+
+    __slots__ = ("mapped", "normalizer", "text")
+
+    def __init__(self, text: str, normalizer: Any) -> None:
+        self.text = text
+        self.normalizer = normalizer
+        self.mapped: Normalized | None = None
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        if self.mapped is None:
+            self.mapped = self.normalizer.normalize(self.text)
+        return self.mapped.to_original(start, end)
+
+
+def _identity(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
 class Scanner:
     """Holds the automaton, the compiled entries and the rulebook; thread-safe to reuse."""
 
@@ -190,32 +229,43 @@ class Scanner:
         self.first_self_sufficient = lexicon.first_self_sufficient
         self.label_rule = {label.id: label.rule for label in rulebook.labels.values()}
         self._basis_cache: dict[tuple[str, dt.date | None], tuple[str, ...]] = {}
+        entries = lexicon.entries
+        plans = []
+        for key in lexicon.keys:
+            group = [entries[i] for i in lexicon.by_key[key]]
+            plans.append(_KeyPlan(key, tuple(e for e in group if e.cue is not None),
+                                  tuple(e for e in group if e.cue is None and not e.fallback),
+                                  tuple(e for e in group if e.cue is None and e.fallback)))
+        self._plans = tuple(plans)
+        self._rules = {e.index: e.rule or self.label_rule[e.label] for e in entries if e.label is not None}
 
     # -- public -------------------------------------------------------------------
     def scan(self, text: str, *, addressee: str | None = None, time: Any = None) -> ScanResult:
         hits = list(self._iter(text))
-        third = addressee is not None and addressee in third_party.THIRD_PARTY_ROLES
         if not hits:
-            if not third:
+            if addressee is None or addressee not in _THIRD_PARTY_ROLES:
                 return EMPTY
-            normed = Normalized(text, None)
-        else:
-            top = max(hits, key=_VALUE)[1]
-            if top == FLAG:  # hidden separators, traditional or full-width spelling
-                normed = self.lex.normalizer.normalize(text)
-                hits = [hit for hit in self._iter(normed.text) if hit[1] != FLAG]
-                top = max(hits, key=_VALUE)[1] if hits else -1
-            else:
-                normed = Normalized(text, None)
-            if not third:
-                if top < self.first_relevant:
+            return self._evaluate(text, _identity, hits, addressee, _as_date(time))
+        top = max(map(_VALUE, hits))
+        to_original: Callable[[int, int], tuple[int, int]] = _identity
+        if top == FLAG:  # hidden separators, traditional or full-width spelling
+            norm = self.lex.normalizer(text)
+            if len(norm) != len(text):
+                to_original = _LazyOriginal(text, self.lex.normalizer)
+            text = norm
+            hits = [hit for hit in self._iter(text) if hit[1] != FLAG]
+            top = max(map(_VALUE, hits)) if hits else -1
+        if addressee is None or addressee not in _THIRD_PARTY_ROLES:
+            if top < self.first_relevant:
+                return EMPTY
+            if top < self.first_self_sufficient:
+                lo, hi = self.first_context, self.first_relevant
+                for _, value in hits:
+                    if lo <= value < hi:
+                        break
+                else:
                     return EMPTY
-                if top < self.first_self_sufficient:
-                    lo, hi = self.first_context, self.first_relevant
-                    if not any(lo <= value < hi for _, value in hits):
-                        return EMPTY
-        keys = self.lex.keys
-        return self._evaluate(normed, [(end, keys[value]) for end, value in hits], addressee, _as_date(time))
+        return self._evaluate(text, to_original, hits, addressee, _as_date(time))
 
     def scan_many(self, texts: Iterable[str]) -> Iterator[ScanResult]:
         scan = self.scan
@@ -233,118 +283,169 @@ class Scanner:
         return got
 
     @staticmethod
-    def _match(entry: Entry, ctx: MessageContext, start: int, end: int, s0: int, s1: int) -> tuple[int, int] | None:
-        """The span of ``entry``'s pattern that covers (or overlaps) the key at [start, end).
+    def _sentence_plan(entry: Entry, norm: str, s0: int, s1: int) -> Any:
+        """An entry's verdict on one sentence [s0, s1), independent of where its key is.
 
-        [s0, s1) is the sentence containing the key.
+        ``_DEAD``: it cannot match here; ``_KEY_ONLY``: the key is the span; an ``(lo, hi)``
+        tuple inside a 1-tuple: the key widened by the ``all_of`` parts; a list: the pattern's
+        match spans in the sentence (non-empty).
         """
-        if entry.sentence_requires is not None and not entry.sentence_requires.search(ctx.norm, s0, s1):
-            return None
-        if entry.sentence_excludes is not None and entry.sentence_excludes.search(ctx.norm, s0, s1):
-            return None
-        if entry.message_requires is not None and not entry.message_requires.search(ctx.norm):
-            return None
+        for gate in entry.gate:
+            if gate.search(norm, s0, s1) is None:
+                return _DEAD
+        if entry.sentence_requires is not None and not entry.sentence_requires.search(norm, s0, s1):
+            return _DEAD
+        if entry.sentence_excludes is not None and entry.sentence_excludes.search(norm, s0, s1):
+            return _DEAD
+        if entry.message_requires is not None and not entry.message_requires.search(norm):
+            return _DEAD
         if entry.all_of:
-            lo, hi = start, end
+            lo = hi = -1
             for part in entry.all_of:
-                m = part.search(ctx.norm, s0, s1)
+                m = part.search(norm, s0, s1)
                 if m is None:
-                    return None
-                lo, hi = min(lo, m.start()), max(hi, m.end())
+                    return _DEAD
+                a, b = m.span()
+                lo = a if lo < 0 else min(lo, a)
+                hi = max(hi, b)
             if entry.pattern is None:
-                return lo, hi
+                return ((lo, hi),)
         if entry.pattern is None:
-            return start, end
-        cache_key = (entry.index, s0)
-        matches = ctx.matches.get(cache_key)
-        if matches is None:
-            matches = [m.span() for m in entry.pattern.finditer(ctx.norm, s0, s1)]
-            ctx.matches[cache_key] = matches
-        for a, b in matches:
-            if a <= start and b >= end:
-                return a, b
-        for a, b in matches:
-            if a < end and b > start:
-                return min(a, start), max(b, end)
-        return None
+            return _KEY_ONLY
+        return [m.span() for m in entry.pattern.finditer(norm, s0, s1)] or _DEAD
 
-    def _evaluate(self, normed: Normalized, hits: list[tuple[int, str]], addressee: str | None,
-                  day: dt.date | None) -> ScanResult:
-        norm = normed.text
-        entries = self.lex.entries
-        ctx = MessageContext(norm=norm, addressee=addressee,
-                             sentence_ends=[m.start() for m in _SENTENCE_END.finditer(norm)])
+    def _evaluate(self, norm: str, to_original: Callable[[int, int], tuple[int, int]],
+                  hits: list[tuple[int, int]], addressee: str | None, day: dt.date | None) -> ScanResult:
+        ctx = MessageContext(norm, addressee, [m.start() for m in _SENTENCE_END.finditer(norm)])
+        cues = ctx.cues
         if "你" in norm or "您" in norm or "妳" in norm:
-            ctx.cues["you"] = (0, 0)
-        label_hits: list[tuple[Entry, int, int, str]] = []
-        for end, key in hits:
-            start = end - len(key) + 1
-            for idx in self.lex.by_key[key]:
-                entry = entries[idx]
-                if entry.cue is not None:
-                    if entry.cue in ctx.cues:
-                        continue
-                    if not entry.patterns:
-                        ctx.cues[entry.cue] = (start, end + 1)
-                    else:
-                        ctx.pending.setdefault(entry.cue, []).append((entry, start, end + 1))
+            cues["you"] = (0, 0)
+        pending = ctx.pending
+        plans = self._plans
+        # (start, end, key, entries): specific entries of every hit first, then the fallbacks,
+        # each in text order (the order a stable sort on ``fallback`` would give)
+        specific: list[tuple[int, int, str, tuple[Entry, ...]]] = []
+        fallback: list[tuple[int, int, str, tuple[Entry, ...]]] = []
+        for end, value in hits:
+            plan = plans[value]
+            start = end - plan.length + 1
+            for entry in plan.cues:
+                cue = entry.cue
+                assert cue is not None
+                if cue in cues:
+                    continue
+                if not entry.patterns:
+                    cues[cue] = (start, end + 1)
+                elif cue in pending:
+                    pending[cue].append((entry, start, end + 1))
                 else:
-                    label_hits.append((entry, start, end + 1, key))
+                    pending[cue] = [(entry, start, end + 1)]
+            if plan.specific:
+                specific.append((start, end + 1, plan.key, plan.specific))
+            if plan.fallback:
+                fallback.append((start, end + 1, plan.key, plan.fallback))
 
         has = ctx.has
         findings: list[TextFinding] = []
         suggestions: list[Suggestion] = []
-        seen: dict[str, list[tuple[int, int]]] = {}
-
-        def overlaps(label: str, span: tuple[int, int]) -> bool:
-            return any(a < span[1] and span[0] < b for a, b in seen.get(label, ()))
-
+        suggested: set[str] = set()
         found: set[str] = set()  # one finding per label and message is enough (labels are per message)
-        if len(label_hits) > 1:
-            label_hits.sort(key=_is_fallback)  # stable: specific entries first, in text order
-        for entry, start, end, key in label_hits:
-            assert entry.label is not None
-            if entry.label in found:
-                continue
-            sentence_start, sentence_end = ctx.sentence(start)
-            span = self._match(entry, ctx, start, end, sentence_start, sentence_end)
-            if span is None or overlaps(entry.label, span):
-                continue
-            if entry.check_negation and ctx.negated(start, sentence_start):
-                continue
-            if any(has(c) for c in entry.block):
-                continue
-            orig = normed.to_original(*span)
-            missing = [n for n in entry.need_sets if not any(has(c) for c in n)]
-            if missing or entry.suggest:
-                if not any(s.label == entry.label for s in suggestions):
-                    suggestions.append(Suggestion(entry.label, orig, entry.id,
-                                                  "weak_signal" if entry.suggest
-                                                  else "missing_" + "_or_".join(sorted(missing[0]))))
-                continue
-            rule = entry.rule or self.label_rule[entry.label]
-            seen.setdefault(entry.label, []).append(span)
-            found.add(entry.label)
-            findings.append(TextFinding(entry.label, rule, orig, key, entry.id, self._basis(rule, day)))
+        seen: dict[str, tuple[int, int]] = {}
+        verdicts = ctx.matches
+        sentence_plan = self._sentence_plan
+        sentences: dict[int, tuple[int, int]] = {}
+        for group in (specific, fallback):
+            for start, end, key, group_entries in group:
+                bounds = None
+                for entry in group_entries:
+                    label = entry.label
+                    assert label is not None
+                    if label in found:
+                        continue
+                    if bounds is None:
+                        bounds = sentences.get(start)
+                        if bounds is None:
+                            bounds = sentences[start] = ctx.sentence(start)
+                    s0 = bounds[0]
+                    cache_key = (entry.index, s0)
+                    plan = verdicts.get(cache_key, verdicts)
+                    if plan is verdicts:
+                        plan = verdicts[cache_key] = sentence_plan(entry, norm, s0, bounds[1])
+                    if plan is _DEAD:
+                        continue
+                    span = _span_of(plan, start, end)
+                    if span is None:
+                        continue
+                    if entry.check_negation and ctx.negated(start, s0):
+                        continue
+                    blocked = False
+                    for c in entry.block:
+                        if has(c):
+                            blocked = True
+                            break
+                    if blocked:
+                        continue
+                    missing = None
+                    for need in entry.need_sets:
+                        for c in need:
+                            if has(c):
+                                break
+                        else:
+                            missing = need
+                            break
+                    if missing is not None or entry.suggest:
+                        if label not in suggested:
+                            suggested.add(label)
+                            suggestions.append(Suggestion(label, to_original(*span), entry.id,
+                                                          "weak_signal" if entry.suggest
+                                                          else "missing_" + "_or_".join(sorted(missing or ()))))
+                        continue
+                    rule = self._rules[entry.index]
+                    seen[label] = span
+                    found.add(label)
+                    findings.append(TextFinding(label, rule, to_original(*span), key, entry.id,
+                                                self._basis(rule, day)))
 
         for entry in self.lex.check_entries:
             assert entry.label is not None and entry.check is not None
             if entry.label in seen:
                 continue
-            span = CHECKS[entry.check](ctx)
-            if span is None:
+            check_span = CHECKS[entry.check](ctx)
+            if check_span is None:
                 continue
-            rule = entry.rule or self.label_rule[entry.label]
-            seen.setdefault(entry.label, []).append(span)
-            findings.append(TextFinding(entry.label, rule, normed.to_original(*span), entry.check, entry.id,
+            rule = self._rules[entry.index]
+            seen[entry.label] = check_span
+            findings.append(TextFinding(entry.label, rule, to_original(*check_span), entry.check, entry.id,
                                         self._basis(rule, day)))
 
         if not findings and not suggestions:
             return EMPTY
         labels = tuple(sorted({f.label for f in findings}))
-        suggestions = [s for s in suggestions if s.label not in seen]
-        findings.sort(key=lambda f: (f.span, f.label))
-        return ScanResult(labels, tuple(findings), tuple(suggestions))
+        if len(findings) > 1:
+            findings.sort(key=_finding_order)
+        return ScanResult(labels, tuple(findings), tuple(s for s in suggestions if s.label not in seen))
+
+
+def _span_of(plan: Any, start: int, end: int) -> tuple[int, int] | None:
+    """Where an entry with sentence verdict ``plan`` matches around the key at [start, end)."""
+    if plan is _DEAD:
+        return None
+    if plan is _KEY_ONLY:
+        return start, end
+    if type(plan) is tuple:  # all_of without a pattern: the key widened by the parts
+        lo, hi = plan[0]
+        return min(lo, start), max(hi, end)
+    for a, b in plan:
+        if a <= start and b >= end:
+            return a, b
+    for a, b in plan:
+        if a < end and b > start:
+            return min(a, start), max(b, end)
+    return None
+
+
+def _finding_order(finding: TextFinding) -> tuple[tuple[int, int], str]:
+    return finding.span, finding.label
 
 
 @cache
