@@ -27,6 +27,13 @@ _DEBT_DETAIL = re.compile(
     r"\d[\d,.]*\s*(?:元|块|万)|[一二三四五六七八九十两百千万]+(?:元|块|万))"
 )
 
+# Without debt talk, a relay request is collection only if it asks to reach the debtor: call
+# us back, where is he, we cannot reach him, his number, an urgent matter.
+_COLLECTION_ASK = re.compile(
+    r"(?:回电|回个电话|回电话|回我们|联系我们|给我们|找(?:他|她)|在哪|住哪|下落|行踪|联系不上|联系不到|"
+    r"换号|号码|联系方式|急事|处理|账户|账单|业务|平台|本人)"
+)
+
 
 def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
     """Span (normalised offsets) showing the message reaches a third party, or None."""
@@ -41,6 +48,8 @@ def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
         # relay, locate or pass on (the third_party_address cue) counts: 麻烦您转告他回电.
         if ctx.addressee not in THIRD_PARTY_ROLES or not ctx.has("third_party_address"):
             return None
+        if _COLLECTION_ASK.search(ctx.norm) is None:
+            return None  # 请转告小李，明天开会改到九点: a relay, but not about reaching the debtor
         return ctx.get("third_party_address")
     return span
 
