@@ -32,7 +32,15 @@ to safety, impersonation of authorities and anything that reaches or is disclose
 parties; **medium** for frequency, night-time contact, bursts, repeated abuse, contact after
 a stop request and threatened visits; **low** for the rest (insults, false legal
 threats, induced borrowing, extra fees, number rotation).  Confidence: rule findings are
-1.0 (text rules are deterministic); model suggestions never become findings.
+1.0 (text rules are deterministic).
+
+Model suggestions (:mod:`dunguard.analyze.model`) never become findings by themselves: for
+each text event (incoming SMS / MMS / chat / OCR, and messages from a contact's phone) the
+model proposes labels the rules did not find, stored as ``suggested`` rows in
+``event_labels`` (:mod:`dunguard.analyze.suggestions`) for the user to confirm.  A row the
+user *confirmed* is fed back here as an ordinary text hit of that label (rule = the label's
+rule, span = the strongest cue, source ``user``), so it becomes a finding through the same
+code, its summary saying so; a *dismissed* row is never proposed again.
 
 Summaries never overstate: they say "可能违反" for law and regulator rules, and present
 industry standards / self-regulation (strength S) as "行业标准/自律规范的要求", not law.
@@ -46,7 +54,7 @@ import hashlib
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -56,6 +64,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from dunguard.analyze import attribution as attr_mod
+from dunguard.analyze import suggestions as sugg_mod
 from dunguard.analyze.behaviour import Hit, Row
 from dunguard.analyze.behaviour import attempts as b_attempts
 from dunguard.analyze.behaviour import burst as b_burst
@@ -91,6 +100,7 @@ __all__ = [
 ]
 
 TEXT_KINDS = frozenset({"sms", "mms", "chat", "ocr", "diary"})
+SUGGEST_KINDS = frozenset({"sms", "mms", "chat", "ocr"})  # texts the suggestion model reads (not the diary)
 MAX_REFS = 5000  # evidence refs stored per finding (``count`` always holds the full number)
 SEQUENTIAL_MIN_EVENTS = 50_000  # cases this large are read sequentially on SQLite (case_filter)
 ATTRIBUTION_SAMPLE = 50  # collection texts per number read for 【签名】 / platform / template votes
@@ -143,12 +153,17 @@ _COLLECTOR_NAME = re.compile(r"(催收|催债|网贷|贷款|借款|法务|贷$|�
 
 @dataclass(frozen=True, slots=True)
 class TextHit:
-    """One text finding, as the engine needs it (adapter over ``scan_text`` results)."""
+    """One text finding, as the engine needs it (adapter over ``scan_text`` results).
+
+    ``source`` is ``rule`` for the text rules and ``user`` for a model suggestion the user
+    confirmed (:mod:`dunguard.analyze.suggestions`).
+    """
 
     label: str
     rule: str
     span: tuple[int, int]
     basis: tuple[str, ...] = ()
+    source: str = "rule"
 
 
 class TextScanner(Protocol):
@@ -178,6 +193,48 @@ def default_text_scanner() -> TextScanner | None:
     return scan
 
 
+class Suggester(Protocol):
+    """The suggestion model's interface (:class:`dunguard.analyze.model.Model`)."""
+
+    def suggest(self, text: str, addressee: str | None = None, exclude: Iterable[str] = ()) -> Sequence[Any]: ...
+
+
+class _SuggestionReader:
+    """Per text event: the model's proposals beyond the rules' labels, and the user's
+    confirmed suggestions fed back as ordinary text hits (source ``user``).
+
+    The model caches its result per distinct text, so a template sent 10,000 times is
+    scored once.
+    """
+
+    def __init__(self, model: Suggester | None, decided: Mapping[int, Mapping[str, Any]], book: Rulebook) -> None:
+        self.model = model
+        self.decided = decided
+        self.book = book
+        self.proposals: list[sugg_mod.Proposal] = []
+        self.confirmed_used = 0
+
+    def read(self, ev_id: int, text: str, addressee: str | None, hits: list[TextHit], on: dt.date) -> list[TextHit]:
+        found = {h.label for h in hits} if hits else set()
+        mine = self.decided.get(ev_id)
+        if mine:
+            for label, row in sorted(mine.items()):
+                if row.status != "confirmed" or label in found or label not in self.book.labels:
+                    continue
+                rule = self.book.labels[label].rule
+                hits = [*hits, TextHit(label, rule, sugg_mod.strongest_cue(row, len(text)),
+                                       tuple(self.book.basis_ids(rule, on)) if rule in self.book.rules else (),
+                                       source="user")]
+                found.add(label)
+                self.confirmed_used += 1
+        if self.model is not None:
+            for sug in self.model.suggest(text, addressee, found):
+                if mine and sug.label in mine:
+                    continue  # decided: confirmed rows are hits above, dismissed ones never come back
+                self.proposals.append(sugg_mod.Proposal(ev_id, sug.label, float(sug.score), tuple(sug.cues)))
+        return hits
+
+
 # -------------------------------------------------------------------------- results
 
 
@@ -191,6 +248,7 @@ class AnalysisSummary:
     new: int = 0
     updated: int = 0
     stale: int = 0
+    suggested: int = 0  # open model suggestions for the user to confirm (analyze/suggestions.py)
     by_label: dict[str, int] = field(default_factory=dict)
     by_severity: dict[str, int] = field(default_factory=dict)
     by_rule: dict[str, int] = field(default_factory=dict)
@@ -209,6 +267,7 @@ class AnalysisSummary:
             "new": self.new,
             "updated": self.updated,
             "stale": self.stale,
+            "suggested": self.suggested,
             "by_label": dict(self.by_label),
             "by_severity": dict(self.by_severity),
             "by_rule": dict(self.by_rule),
@@ -396,13 +455,23 @@ def analyze_case(
     actor: str = "cli",
     scanner: TextScanner | None = None,
     rulebook: Rulebook | None = None,
+    model: Suggester | bool | None = True,
 ) -> AnalysisSummary:
-    """Analyse the whole case and store its findings (one transaction); see the module doc."""
+    """Analyse the whole case and store its findings (one transaction); see the module doc.
+
+    ``model``: the suggestion model (True = the shipped one, False / None = no suggestions).
+    """
     started = time.perf_counter()
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a million small acyclic objects: cyclic GC passes would dominate the run time
     try:
-        return _analyze(home, case_id, actor, scanner, rulebook, started)
+        if model is True:
+            from dunguard.analyze.model import load_model
+
+            suggester: Suggester | None = load_model(rulebook.jurisdiction if rulebook is not None else "cn")
+        else:
+            suggester = model or None
+        return _analyze(home, case_id, actor, scanner, rulebook, started, suggester)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -415,6 +484,7 @@ def _analyze(
     scanner: TextScanner | None,
     rulebook: Rulebook | None,
     started: float,
+    suggester: Suggester | None = None,
 ) -> AnalysisSummary:
     book = rulebook or load_rulebook("cn")
     scan = scanner or default_text_scanner()
@@ -426,7 +496,11 @@ def _analyze(
         session = tx.session
         facts = _case_facts(session, case_id)
         clock = _LocalClock(facts.zone)
-        rows, text_hits, lender_votes, templates, scanned = _load_rows(session, case_id, facts, clock, scan)
+        decided = sugg_mod.decisions(session, case_id)
+        reader = _SuggestionReader(suggester, decided, book)
+        rows, text_hits, lender_votes, templates, scanned = _load_rows(session, case_id, facts, clock, scan, reader)
+        stored = sugg_mod.store_proposals(session, case_id, reader.proposals, decided)
+        summary.suggested = stored["suggested"]
         summary.events = len(rows)
         summary.scanned = scanned
         names = _assign_groups(rows, facts, lender_votes, templates)
@@ -453,6 +527,8 @@ def _analyze(
                 "by_rule": summary.by_rule,
                 "rulebook": book.jurisdiction,
                 "text_detector": summary.text_detector,
+                "suggested": summary.suggested,
+                "confirmed_suggestions": reader.confirmed_used,
             },
         )
     summary.seconds = time.perf_counter() - started
@@ -465,8 +541,9 @@ def _load_rows(
     facts: _CaseFacts,
     clock: _LocalClock,
     scan: TextScanner | None,
+    reader: _SuggestionReader | None = None,
 ) -> tuple[list[Row], dict[int, list[TextHit]], dict[str, Counter[str]], dict[str, set[str]], int]:
-    """Stream the events into Rows; run the text scanner on incoming texts."""
+    """Stream the events into Rows; run the text scanner (and the suggestion model) on incoming texts."""
     stmt = (
         select(
             Event.id, Event.kind, Event.direction, epoch_seconds(session), Event.counterpart_e164, Event.counterpart_raw,
@@ -526,6 +603,9 @@ def _load_rows(
                     on = dates[day] = dt.date.fromordinal(day)
                 hits = scan(row.text, addressee=addressee, time=on)
                 scanned += 1
+            if reader is not None and kind in SUGGEST_KINDS and (contact is None or row.from_contact_device):
+                hits = reader.read(ev_id, row.text, "contact" if row.from_contact_device else None, hits,
+                                   dates.get(day) or dt.date.fromordinal(day))
             if hits:
                 text_hits[ev_id] = hits
                 row.labels = tuple(sorted({h.label for h in hits}))
@@ -707,6 +787,8 @@ def _text_drafts(rows: list[Row], text_hits: dict[int, list[TextHit]], book: Rul
                 d = drafts[k] = _Draft(rule, h.label, group, severity=SEVERITY.get(h.label, "low"))
             if not d.refs or d.refs[-1][0] != ev_id:
                 d.count += 1
+            if h.source == "user":
+                d.facts["user_confirmed"] = int(d.facts.get("user_confirmed", 0)) + 1
             d.refs.append((ev_id, h.span))
     return list(drafts.values())
 
@@ -828,6 +910,8 @@ def render_summary(
         else:
             (standards if st.strength == "S" else laws).append(st)
     parts = [what]
+    if facts.get("user_confirmed"):
+        parts.append(t("engine.summary.user_confirmed", lang=lang, n=facts["user_confirmed"]))
     if laws:
         parts.append(t("engine.legal.law", lang=lang, citations=cite_compact(laws, lang)))
     for condition, statutes in conditional.items():

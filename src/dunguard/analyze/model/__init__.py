@@ -187,8 +187,9 @@ class Model:
             for j, w in self.table.get(g, ()):
                 if j == k and w > 0 and not g.startswith("\x01"):
                     pushes.append((w, len(g), g))
-        # a single character says little to a reader: prefer 2-3-grams, longest first on ties
-        pushes.sort(key=lambda p: (p[1] < 2, -p[0], -p[1], p[2]))
+        # a single character, a number or punctuation says little to a reader: prefer
+        # 2-3-grams of words, then the weight, longest first on ties
+        pushes.sort(key=lambda p: (p[1] < 2 or not _wordy(p[2]), -p[0], -p[1], p[2]))
         spans: list[tuple[int, int]] = []
         for _, _, g in pushes:
             start = norm.text.find(g)
@@ -201,6 +202,11 @@ class Model:
             if len(spans) >= MAX_CUES:
                 break
         return tuple(spans)
+
+
+def _wordy(gram: str) -> bool:
+    """Letters / CJK only (no digits, no punctuation)."""
+    return gram.isalpha()
 
 
 def _logit(p: float) -> float:
