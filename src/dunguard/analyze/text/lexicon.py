@@ -64,9 +64,12 @@ class Entry:
     block: frozenset[str] = frozenset()
     need_sets: tuple[frozenset[str], ...] = ()
     check_negation: bool = False
-    # derived: character-class regexes that must each match in the key's sentence, or the
-    # sentence-level checks cannot pass (see ``gates``); tried before the real regexes
+    # derived (see ``gates``): literal alternations that must each match in the key's sentence
+    # for the sentence-level regexes to pass; ``excludes_gate`` must match in the sentence and
+    # ``message_gate`` in the message for those regexes to match (None: always run them)
     gate: tuple[re.Pattern[str], ...] = ()
+    excludes_gate: re.Pattern[str] | None = None
+    message_gate: re.Pattern[str] | None = None
 
     def __post_init__(self) -> None:
         self.block = frozenset(u for u in self.unless if u != "negated")
@@ -74,6 +77,8 @@ class Entry:
         self.check_negation = "negated" in self.unless
         if self.label is not None:
             self.gate = gates(self)
+            self.excludes_gate = exclude_gate(self.sentence_excludes)
+            self.message_gate = exclude_gate(self.message_requires)
 
 
 @dataclass(slots=True)
@@ -176,48 +181,58 @@ def _variants(key: str, normalizer: Normalizer, reverse: dict[str, list[str]], l
     return out
 
 
-# -- gates: cheap necessary conditions for an entry's sentence-level regexes ------------------
+# -- gates: cheap necessary conditions for an entry's regexes -------------------------------
 #
 # Most entries whose key is hit fail on the rest of their pattern (the other word class of a
-# composition is not in the sentence).  From the parsed regex we derive sets of characters of
-# which at least one must occur in any match (a literal, a class, a branch: the union of its
-# alternatives' sets).  Searching one character class is a single C-level scan, far cheaper
-# than trying a large alternation at every position, and its failure proves the regex fails.
-# The gates are compiled case-insensitively like the patterns, so they never reject a match.
+# composition is not in the sentence), and most sentences contain none of the words an
+# exclusion regex looks for.  From the parsed regex we derive *word sets*: sets of strings of
+# which at least one must occur inside any match (a literal run is one string, a character
+# class a set of one-character strings, a branch the union of its alternatives' sets).  A
+# word set compiles to a plain alternation of literals, which Python's ``re`` searches at
+# nearly C speed (a first-character scan, then short literal compares), far cheaper than a
+# composition of classes with windows and lookaheads.  A regex whose gate finds nothing cannot
+# match, so it is not run.  Sets containing a cased character are not used (the regexes are
+# case-insensitive), so a gate never rejects a real match.
 
 _sre: Any = importlib.import_module("re._parser")
 _COMMON = frozenset("你您妳我他她它们的了是不就在有这那个人一也都要会说好吗呢吧啊和与")
-_MAX_RANGE = 256
+_MAX_CLASS = 64  # a character class with more members gives no gate
 _MAX_GATES = 2
+_Needs = list[frozenset[str]]  # conjunction: a member of every set must occur
+
+
+def _cased(text: str) -> bool:
+    return any(ch.lower() != ch.upper() for ch in text)
 
 
 class _Ranker:
-    """Orders candidate gates: lower is better.  A set that shares a character with a key
-    is met by that key itself (the key is always in its sentence), and a set of common
-    characters is met by most sentences; both make weak gates."""
+    """Orders candidate word sets: lower is a stronger gate.  A set met by one of the
+    entry's keys (the key is always in its sentence) is useless for that key; single common
+    characters are met by most sentences; bigger sets are met more often."""
 
     def __init__(self, keys: tuple[str, ...]) -> None:
-        self.keys = [frozenset(k) for k in keys]
+        self.keys = keys
 
-    def __call__(self, chars: frozenset[str]) -> tuple[int, int]:
-        met = sum(1 for k in self.keys if k & chars)
+    def __call__(self, words: frozenset[str]) -> tuple[int, int, int]:
+        met = sum(1 for k in self.keys if any(w in k for w in words))
         share = (4 * met) // len(self.keys) if self.keys else 0  # quarters of the keys that meet it
-        return share, 8 * len(chars & _COMMON) + len(chars)
+        single = sum(8 if w in _COMMON else 2 for w in words if len(w) == 1)
+        return share, single, len(words)
 
 
-def _node_needs(op: Any, av: Any, rank: _Ranker) -> list[frozenset[str]]:
-    if op is _sre.LITERAL:
-        return [frozenset(chr(av))]
+def _node_needs(op: Any, av: Any, rank: _Ranker) -> _Needs:
     if op is _sre.IN:
         chars: set[str] = set()
         for item_op, item_av in av:
             if item_op is _sre.LITERAL:
                 chars.add(chr(item_av))
-            elif item_op is _sre.RANGE and item_av[1] - item_av[0] < _MAX_RANGE:
+            elif item_op is _sre.RANGE and item_av[1] - item_av[0] < _MAX_CLASS:
                 chars.update(chr(c) for c in range(item_av[0], item_av[1] + 1))
             else:  # NEGATE, CATEGORY, a large range: anything may match
                 return []
-        return [frozenset(chars)] if chars else []
+        if not chars or len(chars) > _MAX_CLASS or any(_cased(c) for c in chars):
+            return []
+        return [frozenset(chars)]
     if op is _sre.SUBPATTERN:
         return _seq_needs(av[-1], rank)
     if op is _sre.ATOMIC_GROUP:
@@ -237,15 +252,29 @@ def _node_needs(op: Any, av: Any, rank: _Ranker) -> list[frozenset[str]]:
     return []  # ANY, NOT_LITERAL, AT, ASSERT_NOT, GROUPREF …: no requirement
 
 
-def _seq_needs(items: Any, rank: _Ranker) -> list[frozenset[str]]:
-    out: list[frozenset[str]] = []
+def _seq_needs(items: Any, rank: _Ranker) -> _Needs:
+    out: _Needs = []
+    run: list[str] = []  # consecutive literal characters: one string
+
+    def flush() -> None:
+        if run:
+            word = "".join(run)
+            if not _cased(word):
+                out.append(frozenset((word,)))
+            run.clear()
+
     for op, av in items:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
         out.extend(_node_needs(op, av, rank))
+    flush()
     return out
 
 
-def regex_needs(pattern: re.Pattern[str], keys: tuple[str, ...] = ()) -> list[frozenset[str]]:
-    """Character sets of which each must have a member in any match of ``pattern``, best
+def regex_needs(pattern: re.Pattern[str], keys: tuple[str, ...] = ()) -> _Needs:
+    """Word sets of which each must have a member inside any match of ``pattern``, best
     first (``keys``: the entry's keys, always present, so sets they meet rank last).
     An unparseable pattern gives no sets (no gate: always correct)."""
     rank = _Ranker(keys)
@@ -256,17 +285,32 @@ def regex_needs(pattern: re.Pattern[str], keys: tuple[str, ...] = ()) -> list[fr
     return sorted(dict.fromkeys(_seq_needs(parsed, rank)), key=rank)
 
 
+def _useful(needs: _Needs, keys: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    rank = _Ranker(keys)
+    return tuple(w for w in sorted(dict.fromkeys(needs), key=rank) if rank(w)[0] < 2)[:_MAX_GATES]
+
+
+def _alternation(words: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
+
+
 def gates(entry: Entry) -> tuple[re.Pattern[str], ...]:
-    """Up to two character-class regexes that must match in the sentence for ``entry``'s
-    ``pattern``, ``sentence_requires`` and ``all_of`` regexes all to match there."""
-    rank = _Ranker(entry.keys)
-    needs: list[frozenset[str]] = []
+    """Up to two literal alternations that must each match in the key's sentence for
+    ``entry``'s ``pattern``, ``sentence_requires`` and ``all_of`` regexes to match there."""
+    needs: _Needs = []
     for pat in (entry.pattern, entry.sentence_requires, *entry.all_of):
         if pat is not None:
             needs.extend(regex_needs(pat, entry.keys))
-    useful = [chars for chars in sorted(dict.fromkeys(needs), key=rank) if rank(chars)[0] < 2][:_MAX_GATES]
-    return tuple(re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]", re.IGNORECASE)
-                 for chars in useful)
+    return tuple(_alternation(words) for words in _useful(needs, entry.keys))
+
+
+def exclude_gate(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """A literal alternation that must match wherever ``pattern`` matches (None: no such
+    alternation is known; always run the regex)."""
+    if pattern is None:
+        return None
+    needs = regex_needs(pattern)
+    return _alternation(needs[0]) if needs else None
 
 
 def build(jurisdiction: str = "cn") -> Lexicon:

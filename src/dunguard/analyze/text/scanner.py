@@ -286,19 +286,26 @@ class Scanner:
     def _sentence_plan(entry: Entry, norm: str, s0: int, s1: int) -> Any:
         """An entry's verdict on one sentence [s0, s1), independent of where its key is.
 
-        ``_DEAD``: it cannot match here; ``_KEY_ONLY``: the key is the span; an ``(lo, hi)``
-        tuple inside a 1-tuple: the key widened by the ``all_of`` parts; a list: the pattern's
-        match spans in the sentence (non-empty).
+        Cheap gates (``lexicon.gates``) go first.  ``_DEAD``: it cannot match here; ``_KEY_ONLY``: the key is the span; an ``(lo, hi)`` tuple inside a 1-tuple: the key
+        widened by the ``all_of`` parts; a list: the pattern's match spans in the sentence.
         """
         for gate in entry.gate:
             if gate.search(norm, s0, s1) is None:
                 return _DEAD
         if entry.sentence_requires is not None and not entry.sentence_requires.search(norm, s0, s1):
             return _DEAD
-        if entry.sentence_excludes is not None and entry.sentence_excludes.search(norm, s0, s1):
-            return _DEAD
-        if entry.message_requires is not None and not entry.message_requires.search(norm):
-            return _DEAD
+        excludes = entry.sentence_excludes
+        if excludes is not None:
+            may = entry.excludes_gate
+            if (may is None or may.search(norm, s0, s1) is not None) and excludes.search(norm, s0, s1):
+                return _DEAD
+        requires = entry.message_requires
+        if requires is not None:
+            need = entry.message_gate
+            if need is not None and need.search(norm) is None:
+                return _DEAD
+            if not requires.search(norm):
+                return _DEAD
         if entry.all_of:
             lo = hi = -1
             for part in entry.all_of:
