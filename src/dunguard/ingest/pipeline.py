@@ -100,6 +100,9 @@ __all__ = [
 BATCH = 10_000
 CONTACT_BATCH = 5_000  # contacts per bulk insert of parties and phones
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # files this big parse in a child process
+FAST_MIN_BYTES = 4 * 1024 * 1024  # files this big take an importer's fast path (_fast_*.py)
+BULK_MIN_EVENTS = 100_000  # expected events from one file from which indexes are rebuilt, not kept
+BYTES_PER_EVENT = 400  # a rough guess of an input file's bytes per event (SMS backups: ~300)
 PIPE_BYTES = 1 << 20
 IMPORT_CACHE_KIB = -65536  # SQLite page cache during an import (negative = KiB)
 ZIP_MAX_MEMBERS = 20_000
@@ -451,6 +454,32 @@ class _RowBuilder:
         )
 
 
+def _takes_fast_path(importer: Importer, path: Path) -> bool:
+    """Does this file go through the importer's fast path?  Only big files do (it pays off there)."""
+    from dunguard.ingest import _fast_sbr
+
+    if importer.name not in _fast_sbr.FAST_FORMATS or importer is not get_importer(importer.name):
+        return False
+    try:
+        return path.stat().st_size >= FAST_MIN_BYTES
+    except OSError:
+        return False
+
+
+def _records(
+    importer: Importer, path: Path, ctx: ParseContext, builder: _RowBuilder, fast: bool
+) -> Iterator[Record | None]:
+    """The importer's records, or (``fast``) its fast path: rows straight into ``builder``.
+
+    ``None`` in the stream means ``builder.rows`` holds a batch the caller should take now.
+    """
+    if fast:
+        from dunguard.ingest import _fast_sbr
+
+        return _fast_sbr.rows(path, ctx, builder)
+    return iter(importer.parse(path, ctx))
+
+
 def _parse_worker(
     conn: Any,
     importer_name: str,
@@ -461,6 +490,7 @@ def _parse_worker(
     sqlite: bool,
     contacts: dict[str, str | None],
     owner: Owner | None = None,
+    fast: bool = False,
 ) -> None:
     """Child process of a parallel import: parse and build rows, send them in batches.
 
@@ -473,8 +503,11 @@ def _parse_worker(
         ctx = ParseContext(progress=lambda n: done.__setitem__(0, n), **ctx_kwargs)
         builder = _RowBuilder(case_id, evidence_id, sqlite, contacts, owner)
         others: list[Record] = []
-        for rec in importer.parse(Path(path), ctx):
-            if isinstance(rec, EventRecord):
+        for rec in _records(importer, Path(path), ctx, builder, fast):
+            if rec is None:
+                conn.send(("rows", builder.take(), others, done[0]))
+                others = []
+            elif isinstance(rec, EventRecord):
                 builder.event(rec)
                 if len(builder.rows) >= BATCH:
                     conn.send(("rows", builder.take(), others, done[0]))
@@ -548,10 +581,15 @@ class RecordWriter:
         self._unnamed: set[str] | None = None
         self._cursor: sqlite3.Cursor | None = None
         self._saved_cache: int | None = None
+        self._dropped_indexes: list[str] = []  # CREATE INDEX statements to run again (bulk)
 
     # -- public -------------------------------------------------------------------------
-    def write(self, records: Iterable[Record], source: str | None = None) -> None:
-        """Write records; a parser bug on odd content fails this file only (FormatError)."""
+    def write(self, records: Iterable[Record | None], source: str | None = None) -> None:
+        """Write records; a parser bug on odd content fails this file only (FormatError).
+
+        ``None`` among the records means the builder's rows were filled directly (a fast
+        path, see :func:`_records`) and make a batch to insert now.
+        """
         builder = self.builder
         it = iter(records)
         while True:
@@ -568,7 +606,9 @@ class RecordWriter:
                     place="",
                     detail=f"{type(exc).__name__}: {exc}",
                 ) from exc
-            if isinstance(rec, EventRecord):
+            if rec is None:
+                self._insert(builder.take())
+            elif isinstance(rec, EventRecord):
                 builder.event(rec)
                 if len(builder.rows) >= BATCH:
                     self._insert(builder.take())
@@ -598,6 +638,7 @@ class RecordWriter:
             self._sqlite,
             self._contacts,
             self.owner,
+            _takes_fast_path(importer, path),
         )
         env = dict(os.environ)
         src_root = str(Path(__file__).resolve().parents[2])
@@ -658,6 +699,37 @@ class RecordWriter:
                 proc.kill()
                 proc.wait()
 
+    def expect(self, events: int) -> None:
+        """About ``events`` events are coming: on SQLite, rebuild indexes instead of keeping them.
+
+        Keeping the secondary indexes of ``events`` up to date costs more per row than the row
+        itself once the import is big; building an index once from the finished table is a
+        sort.  When the file brings more events than the table holds, its secondary indexes
+        are dropped here and created again by :meth:`finish`, all inside this file's
+        transaction (a failure or a crash rolls the drop back with everything else).  The
+        unique ``(case_id, dedup_key)`` index stays: it is what makes re-imports idempotent.
+        PostgreSQL keeps its indexes.
+        """
+        if not self._sqlite or events < BULK_MIN_EVENTS or self._dropped_indexes:
+            return
+        cur = self._driver_cursor()
+        (existing,) = cur.execute("SELECT count(*) FROM events").fetchone()
+        if int(existing) > events:
+            return
+        found = cur.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, sql in found:
+            cur.execute(f'DROP INDEX "{name}"')
+            self._dropped_indexes.append(str(sql))
+
+    def _restore_indexes(self) -> None:
+        dropped, self._dropped_indexes = self._dropped_indexes, []
+        if dropped:
+            cur = self._driver_cursor()
+            for sql in dropped:
+                cur.execute(sql)
+
     def other(self, rec: Record) -> None:
         """A contact or derived record (needs the session: always in this process)."""
         if isinstance(rec, ContactRecord):
@@ -680,6 +752,7 @@ class RecordWriter:
     def finish(self) -> None:
         b = self.builder
         self._insert(b.take())
+        self._restore_indexes()
         self.close()  # hand the big page cache back
         self._flush_contacts()
         self._name_events()
@@ -710,16 +783,9 @@ class RecordWriter:
         if not rows:
             return
         if self._sqlite:
-            if self._cursor is None:
-                dbapi = self.session.connection().connection.driver_connection
-                assert isinstance(dbapi, sqlite3.Connection)
-                self._cursor = dbapi.cursor()
-                row = self._cursor.execute("PRAGMA cache_size").fetchone()
-                self._saved_cache = int(row[0]) if row else None
-                # index pages of a big import stay in memory: 64 MiB instead of SQLite's 2 MiB
-                self._cursor.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-            self._cursor.executemany(_SQLITE_INSERT, rows)
-            inserted = self._cursor.rowcount
+            cur = self._driver_cursor()
+            cur.executemany(_SQLITE_INSERT, rows)
+            inserted = cur.rowcount
         else:
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -732,6 +798,18 @@ class RecordWriter:
             inserted = len(self.session.execute(stmt, dicts).all())
         self.report.inserted += inserted
         self.report.duplicates += len(rows) - inserted
+
+    def _driver_cursor(self) -> sqlite3.Cursor:
+        """The SQLite driver's cursor on the session's connection (same transaction)."""
+        if self._cursor is None:
+            dbapi = self.session.connection().connection.driver_connection
+            assert isinstance(dbapi, sqlite3.Connection)
+            self._cursor = dbapi.cursor()
+            row = self._cursor.execute("PRAGMA cache_size").fetchone()
+            self._saved_cache = int(row[0]) if row else None
+            # index pages of a big import stay in memory: 64 MiB instead of SQLite's 2 MiB
+            self._cursor.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+        return self._cursor
 
     def _store_numbers(self) -> None:
         numbers = self.builder.numbers
@@ -820,6 +898,7 @@ class RecordWriter:
         """Numbers of the case's unnamed events: only these can take a contact's name."""
         if self._unnamed is None:
             self._insert(self.builder.take())  # events of this file so far count too
+            self._restore_indexes()  # the query below needs them
             self._unnamed = set(
                 self.session.scalars(
                     select(Event.counterpart_e164)
@@ -1294,10 +1373,12 @@ def _import_one(
             owned = owner.details() if owner is not None else {}
             writer = RecordWriter(tx, ev, fr, owner)
             try:
+                writer.expect((size or 0) // BYTES_PER_EVENT)
                 if parallel if parallel is not None else _parallel_pays(size or 0):
                     writer.write_parallel(importer, item.path, ctx)
                 else:
-                    writer.write(importer.parse(item.path, ctx), source=item.display)
+                    fast = _takes_fast_path(importer, item.path)
+                    writer.write(_records(importer, item.path, ctx, writer.builder, fast), source=item.display)
                 writer.finish()
             except sqlite3.DatabaseError as exc:
                 raise FormatError("ingest.db.corrupt", file=item.display, place="", detail=str(exc)) from exc

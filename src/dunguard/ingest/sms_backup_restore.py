@@ -210,6 +210,26 @@ class SmsBackupRestoreImporter:
         return 0.95
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
+        offset = ctx.offset_minutes
+        for tag, n, el in self.elements(path, ctx):
+            if tag == "sms":
+                rec = self._sms(el, n, ctx, offset)
+            elif tag == "mms":
+                rec, files = self._mms(el, n, ctx, offset)
+                yield from files
+            else:
+                rec = self._call(el, n, ctx, offset)
+            if rec is not None:
+                yield rec
+
+    def elements(self, path: Path, ctx: ParseContext) -> Iterator[tuple[str, int, Any]]:
+        """The file's ``sms``/``mms``/``call`` elements as (tag, number of that tag, element).
+
+        Shared by :meth:`parse` and the import's fast path (``dunguard.ingest._fast_sbr``):
+        the hostile-input check, the emoji repair, the break in a truncated file (error or
+        salvage) and the notes are the same for both.  An element is valid until the next
+        one is asked for (it is cleared then, so memory stays flat).
+        """
         with path.open("rb") as fh:
             head = fh.read(1 << 16)
             check_not_hostile(head[: head.find(b"<sms") if b"<sms" in head else len(head)], ctx)
@@ -221,13 +241,13 @@ class SmsBackupRestoreImporter:
                 declared = None
             fh.seek(0)
             reader = _Reader(fh, ctx)
-            found = yield from self._records(reader, ctx)
+            found = yield from self._elements(reader, ctx)
         if reader.repaired:
             ctx.note("ingest.sbr.emoji_repaired")
         if declared is not None and declared != found and ctx.salvaged_at is None:
             ctx.note("ingest.sbr.count_mismatch", declared=declared, found=found)
 
-    def _records(self, reader: _Reader, ctx: ParseContext) -> Generator[Record, None, int]:
+    def _elements(self, reader: _Reader, ctx: ParseContext) -> Generator[tuple[str, int, Any], None, int]:
         parser = etree.iterparse(
             reader,
             events=("end",),
@@ -240,28 +260,24 @@ class SmsBackupRestoreImporter:
         )
         found = 0
         n_sms = n_mms = n_call = 0
-        offset = ctx.offset_minutes
         try:
             for _event, el in parser:
                 tag = el.tag
                 if tag == "sms":
                     n_sms += 1
-                    rec = self._sms(el, n_sms, ctx, offset)
+                    yield tag, n_sms, el
                 elif tag == "mms":
                     n_mms += 1
-                    rec, files = self._mms(el, n_mms, ctx, offset)
-                    yield from files
+                    yield tag, n_mms, el
                 else:
                     n_call += 1
-                    rec = self._call(el, n_call, ctx, offset)
+                    yield tag, n_call, el
                 found += 1
                 el.clear()
                 parent = el.getparent()
                 if parent is not None:
                     while el.getprevious() is not None:
                         del parent[0]
-                if rec is not None:
-                    yield rec
         except etree.XMLSyntaxError as exc:
             line, column = exc.position if exc.position else (exc.lineno, 0)
             if ctx.salvage:
