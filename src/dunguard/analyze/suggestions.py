@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dunguard.errors import NotFoundError, UsageError
 from dunguard.home import Home
-from dunguard.i18n import current_lang
+from dunguard.i18n import current_lang, t
 from dunguard.models import Base, Case, Event, UTCDateTime
 from dunguard.timeutil import utcnow
 
@@ -181,8 +181,6 @@ def _status(value: str) -> str:
 
 
 def likelihood(score: float | None, lang: str | None = None) -> str:
-    from dunguard.i18n import t
-
     word = "likely" if score is not None and score >= LIKELY else "possible"
     return t(f"engine.suggestion.{word}", lang=lang)
 
@@ -202,7 +200,8 @@ def list_suggestions(
     if status is not None and status != "all":
         wanted = status if status in STATUSES else _STATUS_ALIASES.get(status.strip().lower())
         if wanted is None:
-            raise UsageError("engine.bad_filter", field="status", value=status, choices=", ".join((*STATUSES, "all")))
+            raise UsageError("engine.bad_filter", field=t("engine.cli.col.status", lang=lang), value=status,
+                             choices=", ".join((*STATUSES, "all")))
     with home.store.session() as s:
         case = s.get(Case, case_id)
         if case is None:

@@ -2,6 +2,12 @@
 
 Reads through ``dunguard.analyze.findings.list_findings`` and records decisions with its
 ``set_status`` (a ledger entry; kept across re-analysis).
+
+Below the findings, the program's suggestions ("程序提示：可能也有问题（请您判断）"): messages
+the rules did not flag but the statistical model proposes, each with the message excerpt
+(cues in <mark>), the label's plain name, the score as a word (较可能 / 可能) and two buttons.
+``POST /cases/{id}/suggestions/{sid}`` records the answer (``suggestions.set_suggestion``); a
+confirmation re-analyses the case so the finding appears at once.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from dunguard.web.timeline import split_marked
 router = APIRouter()
 
 FINDINGS_PAGE = 30
+SUGGESTIONS_SHOWN = 100
+SUGGESTION_ANSWERS = {"confirmed": "confirmed", "dismissed": "dismissed"}
 EXCERPTS = 5
 SEVERITIES = ("high", "medium", "low")
 STATUSES = ("new", "confirmed", "dismissed")
@@ -33,6 +41,21 @@ def _findings_module() -> Any:
 def analyzer() -> Any:
     engine = optional_module("dunguard.analyze.engine")
     return getattr(engine, "analyze_case", None) if engine else None
+
+
+def _suggestions_module() -> Any:
+    return optional_module("dunguard.analyze.suggestions")
+
+
+def _open_suggestions(request: Request, case_id: str) -> list[dict[str, Any]]:
+    mod = _suggestions_module()
+    if mod is None:
+        return []
+    out = []
+    for v in mod.list_suggestions(home_of(request), case_id, "suggested", lang=current_lang())[:SUGGESTIONS_SHOWN]:
+        pieces = split_marked(v.excerpt, [(int(a), int(b)) for a, b in v.highlights]) if v.excerpt else []
+        out.append({"s": v, "pieces": pieces})
+    return out
 
 
 def _item(view: Any) -> dict[str, Any]:
@@ -64,6 +87,7 @@ def findings_page(
         request, "findings.html", case=case, active="findings", items=shown, total=total, page=page,
         pages=max(1, -(-total // FINDINGS_PAGE)), labels=label_names(), label=label, severity=severity,
         status=status, available=mod is not None, can_analyze=analyzer() is not None,
+        suggestions=_open_suggestions(request, case.id) if page == 1 else [],
     )
 
 
@@ -83,6 +107,29 @@ def finding_update(
         status = mod.get_finding(home_of(request), case.id, finding_id).status
     mod.set_status(home_of(request), case.id, finding_id, status, note=note, actor="web")
     return see_other(f"/cases/{case.id}/findings#finding-{finding_id}")
+
+
+@router.post("/cases/{case_id}/suggestions/{suggestion_id}")
+def suggestion_update(
+    request: Request, case_id: str, suggestion_id: RowId, status: str = Form(""), note: str = Form("")
+) -> RedirectResponse:
+    """The user's answer to a program suggestion; a confirmation re-analyses the case."""
+    case = load_case(request, case_id)
+    mod = _suggestions_module()
+    if mod is None:
+        raise UsageError("web.unavailable")
+    if len(note) > 5000:
+        raise UsageError("web.findings.note_too_long")
+    wanted = SUGGESTION_ANSWERS.get(status)
+    if wanted is None:
+        raise UsageError("web.findings.bad_status", status=status[:20])
+    mod.set_suggestion(home_of(request), case.id, suggestion_id, wanted, note or None, actor="web")
+    if wanted == "confirmed":
+        fn = analyzer()
+        if fn is not None:
+            fn(home_of(request), case.id, actor="web")
+        return see_other(f"/cases/{case.id}/findings")
+    return see_other(f"/cases/{case.id}/findings#suggestions")
 
 
 @router.post("/cases/{case_id}/analyze")
