@@ -93,15 +93,13 @@ EMPTY = ScanResult()
 class MessageContext:
     """What the entries of one message are evaluated against (normalised text)."""
 
-    __slots__ = ("addressee", "cues", "decided", "matches", "norm", "pending", "sentence_ends")
+    __slots__ = ("addressee", "cues", "decided", "norm", "pending", "sentence_ends")
 
     def __init__(self, norm: str, addressee: str | None, sentence_ends: list[int]) -> None:
         self.norm = norm
         self.addressee = addressee
         self.sentence_ends = sentence_ends
         self.cues: dict[str, tuple[int, int]] = {}
-        # (entry index, sentence start) -> what the entry's sentence-level checks gave (see _sentence_plan)
-        self.matches: dict[tuple[int, int], Any] = {}
         # cue hits whose patterns have not been run yet: evaluated on first use (``has``)
         self.pending: dict[str, list[tuple[Entry, int, int]]] = {}
         self.decided: set[str] = set()
@@ -161,6 +159,8 @@ class MessageContext:
             before = before[cut + 1:]
         if before.endswith("不"):
             return True
+        if _NEGATION.search(before) is None:  # the common case, decided in one C call
+            return False
         return any(not _NOT_NEGATION.match(before, m.start()) for m in _NEGATION.finditer(before))
 
 
@@ -182,18 +182,25 @@ _DEAD = None  # a sentence check failed, or the pattern has no match in the sent
 _KEY_ONLY = 0  # no pattern: the key itself is the span
 
 
+_Sentence = tuple[dict[int, Any], int, int]  # (verdicts by entry index, start, end)
+
+
 class _KeyPlan:
     """Everything ``_evaluate`` needs about one automaton value, precomputed once."""
 
-    __slots__ = ("cues", "fallback", "key", "length", "specific")
+    __slots__ = ("direct_cues", "fallback", "key", "labelled", "length", "pattern_cues", "specific")
 
     def __init__(self, key: str, cues: tuple[Entry, ...], specific: tuple[Entry, ...],
                  fallback: tuple[Entry, ...]) -> None:
         self.key = key
         self.length = len(key)
-        self.cues = cues
-        self.specific = specific
-        self.fallback = fallback
+        # cues without patterns are present as soon as their key is; the others are pending
+        self.direct_cues = tuple(e.cue for e in cues if e.cue is not None and not e.patterns)
+        self.pattern_cues = tuple((e.cue, e) for e in cues if e.cue is not None and e.patterns)
+        # label entries as (label, index, entry): what the hot loop reads, without lookups
+        self.specific = tuple((e.label or "", e.index, e) for e in specific)
+        self.fallback = tuple((e.label or "", e.index, e) for e in fallback)
+        self.labelled = bool(specific or fallback)
 
 
 class _LazyOriginal:
@@ -323,61 +330,58 @@ class Scanner:
 
     def _evaluate(self, norm: str, to_original: Callable[[int, int], tuple[int, int]],
                   hits: list[tuple[int, int]], addressee: str | None, day: dt.date | None) -> ScanResult:
-        ctx = MessageContext(norm, addressee, [m.start() for m in _SENTENCE_END.finditer(norm)])
+        ends = [m.start() for m in _SENTENCE_END.finditer(norm)]
+        ctx = MessageContext(norm, addressee, ends)
         cues = ctx.cues
         if "你" in norm or "您" in norm or "妳" in norm:
             cues["you"] = (0, 0)
         pending = ctx.pending
         plans = self._plans
-        # (start, end, key, entries): specific entries of every hit first, then the fallbacks,
-        # each in text order (the order a stable sort on ``fallback`` would give)
-        specific: list[tuple[int, int, str, tuple[Entry, ...]]] = []
-        fallback: list[tuple[int, int, str, tuple[Entry, ...]]] = []
+        # every sentence as (verdicts by entry index, start, end), indexed like ``ctx.sentence``
+        # finds it (bisect on the boundary positions)
+        count = len(ends)
+        sentences: list[_Sentence] = [({}, ends[i - 1] + 1 if i else 0, ends[i] if i < count else len(norm))
+                                      for i in range(count + 1)]
+        # (start, end, key, entries, sentence): specific entries of every hit first, then the
+        # fallbacks, each in text order (the order a stable sort on ``fallback`` would give)
+        specific: list[tuple[int, int, str, tuple[tuple[str, int, Entry], ...], _Sentence]] = []
+        fallback: list[tuple[int, int, str, tuple[tuple[str, int, Entry], ...], _Sentence]] = []
         for end, value in hits:
             plan = plans[value]
             start = end - plan.length + 1
-            for entry in plan.cues:
-                cue = entry.cue
-                assert cue is not None
+            for cue in plan.direct_cues:
+                if cue not in cues:
+                    cues[cue] = (start, end + 1)
+            for cue, entry in plan.pattern_cues:
                 if cue in cues:
                     continue
-                if not entry.patterns:
-                    cues[cue] = (start, end + 1)
-                elif cue in pending:
+                if cue in pending:
                     pending[cue].append((entry, start, end + 1))
                 else:
                     pending[cue] = [(entry, start, end + 1)]
-            if plan.specific:
-                specific.append((start, end + 1, plan.key, plan.specific))
-            if plan.fallback:
-                fallback.append((start, end + 1, plan.key, plan.fallback))
+            if plan.labelled:
+                sentence = sentences[bisect.bisect_left(ends, start)] if count else sentences[0]
+                if plan.specific:
+                    specific.append((start, end + 1, plan.key, plan.specific, sentence))
+                if plan.fallback:
+                    fallback.append((start, end + 1, plan.key, plan.fallback, sentence))
 
         has = ctx.has
+        decided = ctx.decided
         findings: list[TextFinding] = []
         suggestions: list[Suggestion] = []
         suggested: set[str] = set()
         found: set[str] = set()  # one finding per label and message is enough (labels are per message)
         seen: dict[str, tuple[int, int]] = {}
-        verdicts = ctx.matches
         sentence_plan = self._sentence_plan
-        sentences: dict[int, tuple[int, int]] = {}
         for group in (specific, fallback):
-            for start, end, key, group_entries in group:
-                bounds = None
-                for entry in group_entries:
-                    label = entry.label
-                    assert label is not None
+            for start, end, key, group_entries, (verdicts, s0, s1) in group:
+                for label, index, entry in group_entries:
                     if label in found:
                         continue
-                    if bounds is None:
-                        bounds = sentences.get(start)
-                        if bounds is None:
-                            bounds = sentences[start] = ctx.sentence(start)
-                    s0 = bounds[0]
-                    cache_key = (entry.index, s0)
-                    plan = verdicts.get(cache_key, verdicts)
+                    plan = verdicts.get(index, verdicts)
                     if plan is verdicts:
-                        plan = verdicts[cache_key] = sentence_plan(entry, norm, s0, bounds[1])
+                        plan = verdicts[index] = sentence_plan(entry, norm, s0, s1)
                     if plan is _DEAD:
                         continue
                     span = _span_of(plan, start, end)
@@ -387,7 +391,7 @@ class Scanner:
                         continue
                     blocked = False
                     for c in entry.block:
-                        if has(c):
+                        if c in cues or (c not in decided and has(c)):
                             blocked = True
                             break
                     if blocked:
@@ -395,7 +399,7 @@ class Scanner:
                     missing = None
                     for need in entry.need_sets:
                         for c in need:
-                            if has(c):
+                            if c in cues or (c not in decided and has(c)):
                                 break
                         else:
                             missing = need
@@ -407,7 +411,7 @@ class Scanner:
                                                           "weak_signal" if entry.suggest
                                                           else "missing_" + "_or_".join(sorted(missing or ()))))
                         continue
-                    rule = self._rules[entry.index]
+                    rule = self._rules[index]
                     seen[label] = span
                     found.add(label)
                     findings.append(TextFinding(label, rule, to_original(*span), key, entry.id,
