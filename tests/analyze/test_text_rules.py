@@ -202,6 +202,13 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tp.kin_replied", "欠款不还，你堂哥刚刚在电话里说他也管不了你。", None, True),
     ("tp.kin_replied", "你堂哥刚刚在电话里说周末回家吃饭，欠他的钱下次还。", None, False),
     ("tp.addressee", "请转告小李，明天开会改到九点。", "contact", False),
+    ("fl.family_check", "欠款不还，你孩子以后考公都要查父母征信。", None, True),
+    ("fl.family_check", "听说考公政审会查父母征信？我问了老师说不会，欠款的事别担心。", None, False),
+    ("ef.pay_for", "交五百块，我们马上把你的逾期记录删掉。", None, True),
+    ("ef.pay_for", "逾期账单结清后系统会自动删除记录，无需支付任何费用。", None, False),
+    ("ef.our_cost", "我们外访员已经到你们县城了，欠款你自己出来还是我们进村？", None, False),
+    ("tp.addressee", "你好，你是刘洋的同学吧，他把你填成了紧急联系人，你知道他现在在哪上班吗？", "contact", True),
+    ("tp.reached_kin", "再拖下去不还款，你的紧急联系人和家里人都会接到我们的电话。", None, False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)

@@ -31,7 +31,7 @@ _DEBT_DETAIL = re.compile(
 # us back, where is he, we cannot reach him, his number, an urgent matter.
 _COLLECTION_ASK = re.compile(
     r"(?:回电|回个电话|回电话|回我们|联系我们|给我们|找(?:他|她)|在哪|住哪|下落|行踪|联系不上|联系不到|"
-    r"换号|号码|联系方式|急事|处理|账户|账单|业务|平台|本人)"
+    r"换号|号码|联系方式|急事|处理|账户|账单|业务|平台|本人|打不通|关机|接电话|联系一下|联系人|认识)"
 )
 
 
