@@ -315,3 +315,4 @@ def test_fast_rows_equal_ordinary_rows_for_any_attributes(elements: list[str], s
         path = Path(tmp) / "sms.xml"
         path.write_text("<smses>\n" + "\n".join(elements) + "\n</smses>", encoding="utf-8", errors="surrogatepass")
         assert _rows_one_way(path, sqlite, fast=True) == _rows_one_way(path, sqlite, fast=False)
+

@@ -44,6 +44,7 @@ _SMS_DIR_V = {k: v.value for k, v in _SMS_DIRECTION.items()}
 _UNKNOWN = Direction.UNKNOWN.value
 _CALL_V = {k: (d.value, s.value) for k, (d, s) in _CALL_TYPE.items()}
 _CALL_UNKNOWN = (Direction.UNKNOWN.value, CallStatus.UNKNOWN.value)
+_NO_EXTRA: dict[str, Any] = {}  # marker: the common SMS, whose stored extra is made directly
 
 
 def _ms(value: str | None) -> int | None:
@@ -78,6 +79,7 @@ def rows(path: Path, ctx: ParseContext, builder: _RowBuilder) -> Iterator[Record
     sqlite = b.sqlite
     owner_src = f"\x1e{b.owner_tag}" if b.owner_tag is not None else ""
     days = b._days
+    clock: dict[int, str] = {}  # second of the day -> 'HH:MM:SS.'
     to_json = b._json
     blake2b = hashlib.blake2b
     offset = ctx.offset_minutes
@@ -98,8 +100,13 @@ def rows(path: Path, ctx: ParseContext, builder: _RowBuilder) -> Iterator[Record
                 continue
             get = el.get
             date = get("date")
-            ms = _ms(date)
-            if ms is None:
+            try:  # _ms, inlined: this loop runs once per record
+                ms = int(date)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                ms = 0
+            if ms < 100_000_000_000:
+                ms *= 1000
+            if ms <= 0:
                 skip(f"{tag}[{n}] line {el.sourceline}", "ingest.skip.bad_time", value=date)
                 continue
             if tag == "sms":
@@ -110,19 +117,30 @@ def rows(path: Path, ctx: ParseContext, builder: _RowBuilder) -> Iterator[Record
                         skip(f"sms[{n}] line {el.sourceline}", "ingest.skip.draft")
                         continue
                     direction = _UNKNOWN
-                extra: dict[str, Any] = {} if typ in ("1", "2") else {"box": _SMS_BOX.get(typ or "", typ)}
                 sent = _ms(get("date_sent"))
-                if sent:
-                    extra["date_sent_ms"] = sent
                 sc = get("service_center")
-                if sc and sc != "null":
-                    extra["service_center"] = sc
                 sub_id = get("sub_id")
-                if sub_id and sub_id != "-1":
-                    extra["sim"] = sub_id
                 subject = get("subject")
-                if subject and subject != "null":
-                    extra["subject"] = subject
+                if (
+                    (typ == "1" or typ == "2")
+                    and (not sc or sc == "null")
+                    and (not sub_id or sub_id == "-1")
+                    and (not subject or subject == "null")
+                ):
+                    # the common message: nothing or only the sending time to keep
+                    extra = _NO_EXTRA
+                    common: str | None = f'{{"date_sent_ms":{sent}}}' if sent else None
+                else:
+                    common = None
+                    extra = {} if typ in ("1", "2") else {"box": _SMS_BOX.get(typ or "", typ)}
+                    if sent:
+                        extra["date_sent_ms"] = sent
+                    if sc and sc != "null":
+                        extra["service_center"] = sc
+                    if sub_id and sub_id != "-1":
+                        extra["sim"] = sub_id
+                    if subject and subject != "null":
+                        extra["subject"] = subject
                 body = get("body")
                 text = None if body is None or body == "null" else body
                 raw = get("address")
@@ -140,6 +158,7 @@ def rows(path: Path, ctx: ParseContext, builder: _RowBuilder) -> Iterator[Record
                 if duration is not None and duration < 0:
                     duration = None
                 extra = {}
+                common = None
                 pres = get("presentation")
                 if pres and pres != "1":
                     extra["presentation"] = _PRESENTATION.get(pres, pres)
@@ -189,10 +208,15 @@ def rows(path: Path, ctx: ParseContext, builder: _RowBuilder) -> Iterator[Record
                 prefix = days.get(day)
                 if prefix is None:
                     prefix = days[day] = (_EPOCH + dt.timedelta(days=day)).date().isoformat() + " "
-                when: Any = f"{prefix}{rem // 3600:02d}:{rem // 60 % 60:02d}:{rem % 60:02d}.{time_us % 1_000_000:06d}"
-                stored_extra: Any = to_json(extra) if extra else None
+                hms = clock.get(rem)
+                if hms is None:
+                    hms = clock[rem] = f"{rem // 3600:02d}:{rem // 60 % 60:02d}:{rem % 60:02d}."
+                when: Any = f"{prefix}{hms}{time_us % 1_000_000:06d}"
+                stored_extra: Any = common if extra is _NO_EXTRA else to_json(extra) if extra else None
             else:
                 when = epoch_ms_to_utc(ms)
+                if extra is _NO_EXTRA:
+                    extra = {"date_sent_ms": sent} if sent else {}
                 stored_extra = extra or None
             out.append(
                 (
