@@ -101,7 +101,7 @@ def rows(path: Path, ctx: ParseContext, builder: _RowBuilder) -> Iterator[Record
             get = el.get
             date = get("date")
             try:  # _ms, inlined: this loop runs once per record
-                ms = int(date)  # type: ignore[arg-type]
+                ms = int(date)
             except (TypeError, ValueError):
                 ms = 0
             if ms < 100_000_000_000:
