@@ -15,6 +15,7 @@ A message with no hit at all is finished after one pass of the automaton.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
 import re
@@ -33,6 +34,8 @@ DEFAULT_UNLESS = ("negated", "complaint", "antifraud")
 # Cues that supply the "this is about a debt" context most label entries need.
 CONTEXT_CUES = frozenset({"debt", "menace", "locate"})
 FLAG = 1 << 30  # automaton value of a flag key (above every key index: one max() finds it)
+# libyaml's safe loader when PyYAML was built with it (same documents, several times faster)
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MACRO = re.compile(r"\{([a-z_]+)\}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -64,10 +67,11 @@ class Entry:
     block: frozenset[str] = frozenset()
     need_sets: tuple[frozenset[str], ...] = ()
     check_negation: bool = False
-    # derived (see ``gates``): literal alternations that must each match in the key's sentence
-    # for the sentence-level regexes to pass; ``excludes_gate`` must match in the sentence and
-    # ``message_gate`` in the message for those regexes to match (None: always run them)
-    gate: tuple[re.Pattern[str], ...] = ()
+    # derived on first use (``prepare_gates``; None until then): literal alternations that
+    # must each match in the key's sentence for the sentence-level regexes to pass;
+    # ``excludes_gate`` must match in the sentence and ``message_gate`` in the message for
+    # those regexes to match (None: always run them)
+    gate: tuple[re.Pattern[str], ...] | None = None
     excludes_gate: re.Pattern[str] | None = None
     message_gate: re.Pattern[str] | None = None
 
@@ -75,10 +79,6 @@ class Entry:
         self.block = frozenset(u for u in self.unless if u != "negated")
         self.need_sets = tuple(frozenset(n.split("|")) for n in self.needs)
         self.check_negation = "negated" in self.unless
-        if self.label is not None:
-            self.gate = gates(self)
-            self.excludes_gate = exclude_gate(self.sentence_excludes)
-            self.message_gate = exclude_gate(self.message_requires)
 
 
 @dataclass(slots=True)
@@ -159,7 +159,7 @@ def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Patt
 
 def _read_yaml(jurisdiction: str, name: str) -> dict[str, Any]:
     path = resources.files("dunguard.analyze") / "rulebooks" / jurisdiction / "lexicon" / name
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     if not isinstance(data, dict):
         raise FormatError("analyze.rulebook.bad_file", file=f"{jurisdiction}/lexicon/{name}")
     return data
@@ -211,13 +211,22 @@ class _Ranker:
     characters are met by most sentences; bigger sets are met more often."""
 
     def __init__(self, keys: tuple[str, ...]) -> None:
-        self.keys = keys
+        # every substring of every key: a word set is met by a key iff they intersect
+        self.key_parts = [frozenset(k[i:j] for i in range(len(k)) for j in range(i + 1, len(k) + 1)) for k in keys]
+        self.memo: dict[frozenset[str], tuple[int, int, int]] = {}
 
     def __call__(self, words: frozenset[str]) -> tuple[int, int, int]:
-        met = sum(1 for k in self.keys if any(w in k for w in words))
-        share = (4 * met) // len(self.keys) if self.keys else 0  # quarters of the keys that meet it
-        single = sum(8 if w in _COMMON else 2 for w in words if len(w) == 1)
-        return share, single, len(words)
+        got = self.memo.get(words)
+        if got is None:
+            met = sum(1 for parts in self.key_parts if not parts.isdisjoint(words))
+            share = (4 * met) // len(self.key_parts) if self.key_parts else 0  # quarters of the keys
+            single = sum(8 if w in _COMMON else 2 for w in words if len(w) == 1)
+            got = self.memo[words] = (share, single, len(words))
+        return got
+
+
+def _best_first(needs: _Needs, rank: _Ranker) -> _Needs:
+    return sorted(needs, key=rank) if len(needs) > 1 else needs
 
 
 def _node_needs(op: Any, av: Any, rank: _Ranker) -> _Needs:
@@ -242,7 +251,7 @@ def _node_needs(op: Any, av: Any, rank: _Ranker) -> _Needs:
     if op is _sre.ASSERT and av[0] == 1:  # a lookahead (a lookbehind may look before the sentence)
         return _seq_needs(av[1], rank)
     if op is _sre.BRANCH:
-        alternatives = [sorted(_seq_needs(alt, rank), key=rank) for alt in av[1]]
+        alternatives = [_best_first(_seq_needs(alt, rank), rank) for alt in av[1]]
         if not alternatives or any(not alt for alt in alternatives):
             return []
         depth = max(len(alt) for alt in alternatives)
@@ -273,20 +282,26 @@ def _seq_needs(items: Any, rank: _Ranker) -> _Needs:
     return out
 
 
-def regex_needs(pattern: re.Pattern[str], keys: tuple[str, ...] = ()) -> _Needs:
+@functools.lru_cache(maxsize=2048)
+def _parse(pattern: str, flags: int) -> Any:
+    try:
+        return _sre.parse(pattern, flags)
+    except (re.error, RecursionError, ValueError):  # a gate is only an optimisation
+        return None
+
+
+def regex_needs(pattern: re.Pattern[str], keys: tuple[str, ...] = (), rank: _Ranker | None = None) -> _Needs:
     """Word sets of which each must have a member inside any match of ``pattern``, best
     first (``keys``: the entry's keys, always present, so sets they meet rank last).
     An unparseable pattern gives no sets (no gate: always correct)."""
-    rank = _Ranker(keys)
-    try:
-        parsed = _sre.parse(pattern.pattern, pattern.flags)
-    except (re.error, RecursionError, ValueError):  # a gate is only an optimisation
+    rank = rank or _Ranker(keys)
+    parsed = _parse(pattern.pattern, pattern.flags)
+    if parsed is None:
         return []
     return sorted(dict.fromkeys(_seq_needs(parsed, rank)), key=rank)
 
 
-def _useful(needs: _Needs, keys: tuple[str, ...]) -> tuple[frozenset[str], ...]:
-    rank = _Ranker(keys)
+def _useful(needs: _Needs, rank: _Ranker) -> tuple[frozenset[str], ...]:
     return tuple(w for w in sorted(dict.fromkeys(needs), key=rank) if rank(w)[0] < 2)[:_MAX_GATES]
 
 
@@ -297,20 +312,33 @@ def _alternation(words: frozenset[str]) -> re.Pattern[str]:
 def gates(entry: Entry) -> tuple[re.Pattern[str], ...]:
     """Up to two literal alternations that must each match in the key's sentence for
     ``entry``'s ``pattern``, ``sentence_requires`` and ``all_of`` regexes to match there."""
+    rank = _Ranker(entry.keys)
     needs: _Needs = []
     for pat in (entry.pattern, entry.sentence_requires, *entry.all_of):
         if pat is not None:
-            needs.extend(regex_needs(pat, entry.keys))
-    return tuple(_alternation(words) for words in _useful(needs, entry.keys))
+            needs.extend(regex_needs(pat, rank=rank))
+    return tuple(_alternation(words) for words in _useful(needs, rank))
+
+
+@functools.lru_cache(maxsize=1024)
+def _exclude_gate(pattern: str, flags: int) -> re.Pattern[str] | None:
+    needs = regex_needs(re.compile(pattern, flags))
+    return _alternation(needs[0]) if needs else None
 
 
 def exclude_gate(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
     """A literal alternation that must match wherever ``pattern`` matches (None: no such
     alternation is known; always run the regex)."""
-    if pattern is None:
-        return None
-    needs = regex_needs(pattern)
-    return _alternation(needs[0]) if needs else None
+    return None if pattern is None else _exclude_gate(pattern.pattern, pattern.flags)
+
+
+def prepare_gates(entry: Entry) -> tuple[re.Pattern[str], ...]:
+    """Derive ``entry``'s gates (once; deriving them for every entry would slow start-up
+    for entries a run never reaches).  Returns ``entry.gate``."""
+    entry.excludes_gate = exclude_gate(entry.sentence_excludes)
+    entry.message_gate = exclude_gate(entry.message_requires)
+    entry.gate = found = gates(entry)  # last: a non-None gate says all three are ready
+    return found
 
 
 def build(jurisdiction: str = "cn") -> Lexicon:

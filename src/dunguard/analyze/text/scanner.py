@@ -31,7 +31,7 @@ from typing import Any
 from dunguard.analyze.rulebook import Rulebook
 from dunguard.analyze.rulebook import load as load_rulebook
 from dunguard.analyze.text import third_party
-from dunguard.analyze.text.lexicon import FLAG, Entry, Lexicon, build
+from dunguard.analyze.text.lexicon import FLAG, Entry, Lexicon, build, prepare_gates
 from dunguard.analyze.text.normalize import Normalized
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
@@ -296,7 +296,10 @@ class Scanner:
         Cheap gates (``lexicon.gates``) go first.  ``_DEAD``: it cannot match here; ``_KEY_ONLY``: the key is the span; an ``(lo, hi)`` tuple inside a 1-tuple: the key
         widened by the ``all_of`` parts; a list: the pattern's match spans in the sentence.
         """
-        for gate in entry.gate:
+        gates = entry.gate
+        if gates is None:
+            gates = prepare_gates(entry)
+        for gate in gates:
             if gate.search(norm, s0, s1) is None:
                 return _DEAD
         if entry.sentence_requires is not None and not entry.sentence_requires.search(norm, s0, s1):
