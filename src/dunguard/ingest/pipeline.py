@@ -28,6 +28,17 @@ The fast path on SQLite writes events with ``executemany`` on the driver connect
 set-based UPDATE per file (through a temporary key → name table).  Memory stays flat:
 records stream from the parser into batches; nothing holds the whole file.
 
+Big files (speed, issue 3):
+
+* an importer with a fast path (``_fast_*.py``; today SMS Backup & Restore, from
+  :data:`FAST_MIN_BYTES`) builds insert rows straight from the parsed elements, without
+  EventRecords; ``tests/ingest/test_fast_sbr.py`` proves it stores the same rows;
+* files of :data:`PARALLEL_MIN_BYTES` and more parse in a child process while this one
+  inserts, when a CPU is free (:func:`_parallel_pays`);
+* on SQLite, a file expected to bring at least :data:`BULK_MIN_EVENTS` events, more than the
+  ``events`` table already holds, has the table's secondary indexes dropped before its rows
+  and built again after them, in the same transaction (:meth:`RecordWriter.expect`).
+
 Evidence from someone else's phone (``import_paths(..., owner="妈妈", owner_role="family")``)
 is marked on the Evidence for analysis (rule T7) and in the ledger; see :class:`Owner`.
 """

@@ -4,6 +4,8 @@ Streaming: ``lxml.etree.iterparse`` over ``end`` events of ``sms``/``mms``/``cal
 clearing each element and deleting its finished siblings, so memory stays flat whatever
 the file size.  Secure: a DTD or entity declaration is refused up front, and the parser
 runs with ``resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False``.
+The element stream (:meth:`SmsBackupRestoreImporter.elements`) is shared with the import's
+fast path for big backups (``dunguard.ingest._fast_sbr``), which builds rows from it directly.
 """
 
 from __future__ import annotations
