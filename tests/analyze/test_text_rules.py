@@ -209,6 +209,11 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("ef.our_cost", "我们外访员已经到你们县城了，欠款你自己出来还是我们进村？", None, False),
     ("tp.addressee", "你好，你是刘洋的同学吧，他把你填成了紧急联系人，你知道他现在在哪上班吗？", "contact", True),
     ("tp.reached_kin", "再拖下去不还款，你的紧急联系人和家里人都会接到我们的电话。", None, False),
+    ("tp.reached_kin", "你家里那边我们已经挨个通知到了，欠款你自己看着办。", None, True),
+    ("tp.reached_kin", "交200押金我们就不联系你家里人了。", None, False),
+    ("ef.pay_for", "交200押金我们就不联系你家里人了。", None, True),
+    ("tp.addressee", "欠款不还，你儿子在哪个幼儿园我们清清楚楚。", None, False),
+    ("ib.push", "你要钱的话让你姐借你点，不急着还我。", None, False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
@@ -250,6 +255,20 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("in.netslang", "他骂我nmsl，我被骂了还要还他钱？", None, False),
     ("in.obscene_image", "欠款不还，你的头像我们就P到裸照上。", None, True),
     ("in.obscene_image", "警惕：有人用合成裸照敲诈借款人，请立即报警。", None, False),
+    ("tv.property_fire", "欠款再拖，你家那个小仓库哪天半夜起火了可别怪我们。", None, True),
+    ("tv.property_fire", "你家仓库昨天起火了？欠我的钱先别管，人没事就好。", None, False),
+    ("tv.child_school", "你儿子在第三小学五年级三班吧？欠的钱你最好抓紧。", None, True),
+    ("tv.child_school", "欠款还清了，你儿子在第三小学五年级三班，明天开家长会。", None, False),
+    ("tc.rhetorical", "欠的钱再拖，你不会想让你岳父知道吧？", None, True),
+    ("tc.rhetorical", "我们不会让你家人知道的，欠款按计划还就行。", None, False),
+    ("tc.export_blast", "欠款不还，你的联系人我们都备份好了，明天开始群发。", None, True),
+    ("tc.export_blast", "换新手机前记得把联系人备份一下，再群发新号码，欠的话费也交了。", None, False),
+    ("vi.come_collect", "钱你不还是吧，那我们明天过来拿。", None, True),
+    ("vi.come_collect", "欠你的钱我放在门卫了，你过来拿一下快递。", None, False),
+    ("in.vocative_debt", "脑瘫一个，欠的钱还不还？", None, True),
+    ("in.vocative_debt", "今天又加班，我真是穷鬼一个，欠的房贷只能下月还了。", None, False),
+    ("in.degrade_you", "你祖宗十八代都替你丢人。", None, True),
+    ("in.degrade_you", "这本书写了他祖宗十八代的事，挺有意思。", None, False),
 ]
 
 
