@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from dunguard.analyze.text.scanner import default_scanner
+from dunguard.analyze.text.scanner import EMPTY, default_scanner
 from dunguard.errors import FormatError, UsageError
 from dunguard.i18n import t
 
@@ -85,21 +85,41 @@ def scan_record(rec: dict[str, Any]) -> dict[str, Any]:
     return {"id": rec["id"], **result.to_dict()}
 
 
+# One encoder for every line: ``json.dumps(..., ensure_ascii=False)`` builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_ENCODE_STR: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+# what ``_ENCODE({"id": …, **EMPTY.to_dict()})`` writes after the id
+_EMPTY_TAIL = _ENCODE({"id": 0, **EMPTY.to_dict()})[len('{"id": 0'):] + "\n"
+
+
+def _encode_id(value: Any) -> str:
+    """``_ENCODE(value)``, with the usual id types (str, int) done without the encoder's set-up."""
+    kind = type(value)
+    if kind is str:
+        return _ENCODE_STR(value)
+    if kind is int:
+        return int.__repr__(value)
+    return _ENCODE(value)
+
+
 def process_chunk(chunk: list[tuple[int, bytes]]) -> ChunkResult:
     parts: list[str] = []
     bad: list[tuple[int, str, int]] = []
     size = flagged = 0
-    dumps = json.dumps
+    scan = default_scanner().scan
     for lineno, raw in chunk:
         rec, error = parse_line(raw)
         if rec is None:
             bad.append((lineno, error or "", size))
             continue
-        result = scan_record(rec)
-        line = dumps(result, ensure_ascii=False) + "\n"
+        result = scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"))
+        if result is EMPTY:  # most messages: the line is the id and empty lists
+            line = '{"id": ' + _encode_id(rec["id"]) + _EMPTY_TAIL
+        else:
+            line = _ENCODE({"id": rec["id"], **result.to_dict()}) + "\n"
+            flagged += bool(result.labels)
         parts.append(line)
         size += len(line)
-        flagged += bool(result["labels"])
     return ChunkResult("".join(parts), tuple(bad), len(parts), flagged)
 
 
