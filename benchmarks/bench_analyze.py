@@ -14,7 +14,9 @@ subprocess so peak RSS is clean (``resource.getrusage`` in the child):
 2. ``analyze_case`` again (re-run: findings updated in place, user status kept);
 3. ``stats.timeline`` (the SQL GROUP BY statistics).
 
-Prints events, text messages scanned, findings, wall time, events/s and peak RSS.
+Prints events, text messages scanned, findings, open model suggestions, wall time, events/s
+and peak RSS.  The suggestion model caches per distinct text, so each template is scored once
+(before / after the model: docs/rulebook.md, "Suggestion model").
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ if mode == "analyze":
     from dunguard.analyze.engine import analyze_case
     s = analyze_case(home, case_id, actor="bench")
     out = {"events": s.events, "scanned": s.scanned, "findings": s.findings, "new": s.new, "updated": s.updated,
-           "by_rule": s.by_rule}
+           "suggested": getattr(s, "suggested", None), "by_rule": s.by_rule}
 else:
     from dunguard.analyze.stats import timeline
     tl = timeline(home, case_id)

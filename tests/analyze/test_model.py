@@ -97,3 +97,15 @@ def test_suggest_never_fails_and_cues_stay_inside_the_text(text: str, addressee:
         assert s.label in shipped().labels and 0.0 <= s.score <= 1.0
         for start, end in s.cues:
             assert 0 <= start < end <= len(text)
+
+
+def test_templates_with_other_digits_share_scores_but_cues_follow_each_text() -> None:
+    model = tiny_model()
+    a = "第1期：" + NEUTRAL
+    b = "第１２期：" + NEUTRAL  # full-width digits, one more of them
+    (sa,) = model.suggest(a)
+    (sb,) = model.suggest(b)
+    (sc,) = model.suggest("第7期：" + NEUTRAL)
+    assert sc.score == sa.score and sc.cues == sa.cues
+    assert a[sa.cues[0][0]:sa.cues[0][1]] == "天气" and b[sb.cues[0][0]:sb.cues[0][1]] == "天气"
+    assert sa.cues[0] != sb.cues[0]

@@ -12,7 +12,8 @@ pure Python: the weights live in ``rulebooks/cn/model.json`` (written determinis
 ``Model.suggest(text, addressee=None, exclude=())`` returns the labels whose score reaches
 the label's threshold (chosen on held-out predictions for a suggestion precision of about
 0.8), strongest first, each with the spans of the ORIGINAL text whose n-grams pushed the
-score most (``cues``; ``cues[0]`` is the strongest).  Results are cached per text.
+score most (``cues``; ``cues[0]`` is the strongest).  Results are cached per text, and
+scores per text with its digits folded (a template with another amount is not scored again).
 
 Wiring into ``scan`` (one call per message)::
 
@@ -54,6 +55,8 @@ CACHE_SIZE = 65_536
 THIRD_PARTY_ROLES = frozenset({"contact", "third_party", "family", "friend", "colleague", "employer",
                                "group", "public", "emergency_contact"})
 _DIGITS = str.maketrans("123456789", "000000000")
+# the same folding on the raw text (ASCII and full-width digits): the key of the score cache
+_RAW_DIGITS = str.maketrans("123456789１２３４５６７８９０", "0" * 19)
 _SCALE = 10_000  # weights are stored with 4 decimals: exact in fixed point
 _FIELD_BITS = 64
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
@@ -116,6 +119,14 @@ class Model:
             for gram, w in (labels[lab].get("weights") or {}).items():
                 table.setdefault(gram, []).append((k, float(w)))
         self.table: dict[str, tuple[tuple[int, float], ...]] = {g: tuple(v) for g, v in table.items()}
+        # cues: per label the n-grams (not the addressee feature) that push the score up
+        self._wordy: list[dict[str, float]] = [{} for _ in self.labels]
+        self._other: list[dict[str, float]] = [{} for _ in self.labels]
+        for g, ws in self.table.items():
+            if not g.startswith("\x01"):
+                for k, w in ws:
+                    if w > 0:
+                        (self._wordy if len(g) >= 2 and g.isalpha() else self._other)[k][g] = w
         # fast path: per gram one int holding (weight * _SCALE + _OFFSET) in each label's field
         count = len(self.labels)
         self._offsets = sum(_OFFSET << (_FIELD_BITS * k) for k in range(count))
@@ -129,6 +140,7 @@ class Model:
         self.meta: dict[str, Any] = dict(data.get("meta") or {})
         self.normalizer = normalizer or load_normalizer("cn")
         self._cache: dict[tuple[str, bool], tuple[ModelSuggestion, ...]] = {}
+        self._passed: dict[tuple[str, bool], tuple[tuple[int, float], ...]] = {}
 
     # ------------------------------------------------------------------ scoring
 
@@ -169,27 +181,44 @@ class Model:
         skip = set(exclude)
         return [s for s in found if s.label not in skip]
 
+    def clear_cache(self) -> None:
+        """Forget cached results (benchmarks; the cache is bounded anyway)."""
+        self._cache.clear()
+        self._passed.clear()
+
     def _suggest(self, text: str, addressee: str | None) -> tuple[ModelSuggestion, ...]:
-        norm = model_text(self.normalizer, text)
-        feats = grams(norm.text, addressee)
-        z = self._margins(feats)
-        hits = [k for k, zk in enumerate(z) if zk >= self._z_min[k]]
-        if not hits:
+        # Digits are folded in the features, so texts that differ only in their digits (the
+        # same template with another amount or date) share their scores: decided once per
+        # folded text, and only a text with a suggestion is cut up again for its cues.
+        third = addressee in THIRD_PARTY_ROLES
+        key = (text.translate(_RAW_DIGITS), third)
+        passed = self._passed.get(key)
+        norm: Normalized | None = None
+        feats: set[str] | None = None
+        if passed is None:
+            norm = model_text(self.normalizer, text)
+            feats = grams(norm.text, addressee)
+            z = self._margins(feats)
+            passed = tuple((k, _sigmoid(z[k])) for k, zk in enumerate(z) if zk >= self._z_min[k])
+            if len(self._passed) >= CACHE_SIZE:
+                self._passed.clear()
+            self._passed[key] = passed
+        if not passed:
             return ()
-        out = [ModelSuggestion(self.labels[k], _sigmoid(z[k]), self._cues(k, feats, norm)) for k in hits]
+        if norm is None or feats is None:
+            norm = model_text(self.normalizer, text)
+            feats = grams(norm.text, addressee)
+        out = [ModelSuggestion(self.labels[k], score, self._cues(k, feats, norm)) for k, score in passed]
         out.sort(key=lambda s: (-s.score, s.label))
         return tuple(out)
 
     def _cues(self, k: int, feats: set[str], norm: Normalized) -> tuple[tuple[int, int], ...]:
         """Spans (original text) of the n-grams with the largest positive weight for label ``k``."""
-        pushes: list[tuple[float, int, str]] = []
-        for g in feats:
-            for j, w in self.table.get(g, ()):
-                if j == k and w > 0 and not g.startswith("\x01"):
-                    pushes.append((w, len(g), g))
-        # a single character, a number or punctuation says little to a reader: prefer
-        # 2-3-grams of words, then the weight, longest first on ties
-        pushes.sort(key=lambda p: (p[1] < 2 or not _wordy(p[2]), -p[0], -p[1], p[2]))
+        # a single character, a number or punctuation says little to a reader: 2-3-grams of
+        # words first (by weight, longest first on ties), the other n-grams only if needed
+        pushes = sorted((-w, -len(g), g) for g in feats if (w := self._wordy[k].get(g)) is not None)
+        if len(pushes) < MAX_CUES:
+            pushes += sorted((-w, -len(g), g) for g in feats if (w := self._other[k].get(g)) is not None)
         spans: list[tuple[int, int]] = []
         for _, _, g in pushes:
             start = norm.text.find(g)
@@ -202,11 +231,6 @@ class Model:
             if len(spans) >= MAX_CUES:
                 break
         return tuple(spans)
-
-
-def _wordy(gram: str) -> bool:
-    """Letters / CJK only (no digits, no punctuation)."""
-    return gram.isalpha()
 
 
 def _logit(p: float) -> float:

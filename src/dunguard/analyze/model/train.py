@@ -16,6 +16,7 @@ for those sets.  Nothing is written in that mode unless ``--out`` is given.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -300,6 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.out.write_text(dump(data), encoding="utf-8")
         return 0
     data = train(records, normalizer)
+    data["meta"]["files"] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in training_files(args.data)}
     out = args.out or OUT_FILE
     out.write_text(dump(data), encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size:,} bytes; {len(records)} messages from "
