@@ -158,7 +158,7 @@ def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: 
     if jobs == 1:
         results: Iterator[ChunkResult] = map(process_chunk, chunks)
     else:
-        default_scanner()  # build once; forked workers inherit it
+        default_scanner().prepare()  # build once; forked workers inherit it
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         pool = ctx.Pool(jobs, initializer=_init_worker)

@@ -274,6 +274,14 @@ class Scanner:
                     return EMPTY
         return self._evaluate(text, to_original, hits, addressee, _as_date(time))
 
+    def prepare(self) -> Scanner:
+        """Derive everything built on first use now (the entries' gates): before forking
+        workers, so each does not derive them again."""
+        for entry in self.lex.entries:
+            if entry.label is not None and entry.gate is None:
+                prepare_gates(entry)
+        return self
+
     def scan_many(self, texts: Iterable[str]) -> Iterator[ScanResult]:
         scan = self.scan
         for text in texts:
