@@ -214,6 +214,10 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("ef.pay_for", "交200押金我们就不联系你家里人了。", None, True),
     ("tp.addressee", "欠款不还，你儿子在哪个幼儿园我们清清楚楚。", None, False),
     ("ib.push", "你要钱的话让你姐借你点，不急着还我。", None, False),
+    ("tp.addressee", "叔叔，您儿子的新号码是多少？我们有事找他。", "contact", True),
+    ("tp.addressee", "你的紧急联系人电话填错了，请在APP里更新，逾期请尽快还款。", None, False),
+    ("tp.kin_replied", "你邻居说你好几天没回家了，欠钱躲着是吧？", None, True),
+    ("tp.kin_replied", "你妈说你最近手头紧，欠我的钱不急。", None, False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
