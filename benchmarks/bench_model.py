@@ -49,26 +49,29 @@ def main() -> None:
     if not msgs:
         raise SystemExit(f"no messages of {args.min_len}-{args.max_len} characters in {DATA}")
     mean_len = sum(len(m) for m, _ in msgs) / len(msgs)
-    uncached: list[float] = []
-    cached: list[float] = []
-    suggested = 0
-    for _ in range(args.rounds):
-        model.clear_cache()
-        t = time.perf_counter()
-        for text, addressee in msgs:
-            model.suggest(text, addressee)
-        uncached.append((time.perf_counter() - t) / len(msgs))
-        t = time.perf_counter()
-        for text, addressee in msgs:
-            model.suggest(text, addressee)
-        cached.append((time.perf_counter() - t) / len(msgs))
-    suggested = sum(1 for text, addressee in msgs if model.suggest(text, addressee))
+    groups = {"all": msgs,
+              "no suggestion": [m for m in msgs if not model.suggest(*m)],
+              "with suggestion": [m for m in msgs if model.suggest(*m)]}
     print(f"model: {len(model.labels)} labels, {len(model.table):,} n-grams, loaded in {load_s * 1000:.0f} ms")
     print(f"messages: {len(msgs):,} of {args.min_len}-{args.max_len} chars (mean {mean_len:.1f}); "
-          f"{suggested:,} get a suggestion; {args.rounds} rounds")
-    print(f"uncached: {statistics.median(uncached) * 1e6:6.1f} us/message (median; best "
-          f"{min(uncached) * 1e6:.1f})  = {1 / statistics.median(uncached):,.0f} msg/s")
-    print(f"cached:   {statistics.median(cached) * 1e6:6.1f} us/message (median; best {min(cached) * 1e6:.1f})")
+          f"{len(groups['with suggestion']):,} get a suggestion; {args.rounds} rounds")
+    for name, group in groups.items():
+        if not group:
+            continue
+        uncached: list[float] = []
+        cached: list[float] = []
+        for _ in range(args.rounds):
+            model.clear_cache()
+            t = time.perf_counter()
+            for text, addressee in group:
+                model.suggest(text, addressee)
+            uncached.append((time.perf_counter() - t) / len(group))
+            t = time.perf_counter()
+            for text, addressee in group:
+                model.suggest(text, addressee)
+            cached.append((time.perf_counter() - t) / len(group))
+        print(f"{name:16} uncached {statistics.median(uncached) * 1e6:6.1f} us/message (median; best "
+              f"{min(uncached) * 1e6:.1f})  cached {statistics.median(cached) * 1e6:4.1f} us")
 
 
 if __name__ == "__main__":

@@ -109,3 +109,13 @@ def test_templates_with_other_digits_share_scores_but_cues_follow_each_text() ->
     assert sc.score == sa.score and sc.cues == sa.cues
     assert a[sa.cues[0][0]:sa.cues[0][1]] == "天气" and b[sb.cues[0][0]:sb.cues[0][1]] == "天气"
     assert sa.cues[0] != sb.cues[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_model_text_is_the_rules_normalisation_with_digits_folded(text: str) -> None:
+    normalizer = load_normalizer("cn")
+    rules = normalizer.normalize(text)
+    mine = model_text(normalizer, text)
+    assert mine.text == rules.text.translate(str.maketrans("123456789", "000000000"))
+    assert mine.positions == rules.positions

@@ -77,10 +77,30 @@ class ModelSuggestion:
                 "source": "model"}
 
 
+_FOLDED: dict[int, dict[int, int | None]] = {}  # id(normalizer) → its table with digits folded
+
+
+def _folded_table(normalizer: Normalizer) -> dict[int, int | None]:
+    table = _FOLDED.get(id(normalizer))
+    if table is None:
+        table = dict(normalizer.table)
+        zero = ord("0")
+        for code, mapped in list(table.items()):
+            if mapped is not None and ord("1") <= mapped <= ord("9"):
+                table[code] = zero
+        for code in range(ord("1"), ord("9") + 1):
+            table[code] = zero
+        _FOLDED[id(normalizer)] = table
+    return table
+
+
 def model_text(normalizer: Normalizer, text: str) -> Normalized:
     """The text the model reads: the rules' normalisation, digits folded to 0 (1:1, offsets kept)."""
-    n = normalizer.normalize(text)
-    return Normalized(n.text.translate(_DIGITS), n.positions)
+    table = _folded_table(normalizer)
+    out = text.translate(table)
+    if len(out) == len(text):
+        return Normalized(out, None)
+    return Normalized(out, tuple(i for i, ch in enumerate(text) if table.get(ord(ch), 0) is not None))
 
 
 def grams(norm: str, addressee: str | None = None) -> set[str]:
