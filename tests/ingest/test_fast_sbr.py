@@ -316,3 +316,40 @@ def test_fast_rows_equal_ordinary_rows_for_any_attributes(elements: list[str], s
         path.write_text("<smses>\n" + "\n".join(elements) + "\n</smses>", encoding="utf-8", errors="surrogatepass")
         assert _rows_one_way(path, sqlite, fast=True) == _rows_one_way(path, sqlite, fast=False)
 
+
+
+def test_killed_during_a_bulk_import_leaves_case_and_indexes_as_before(home: Home, tmp_path: Path) -> None:
+    """Indexes are dropped inside the file's transaction: a process killed mid-import loses both."""
+    import os
+    import subprocess
+    import sys
+
+    from dunguard.verify import verify_case
+
+    sms, _ = quirky_backup(tmp_path)
+    case = create_case(home, "案")
+    before = indexes(home)
+    script = (
+        "import os, sys\nfrom pathlib import Path\nfrom dunguard.home import Home\n"
+        "from dunguard.ingest import pipeline\n"
+        "pipeline.FAST_MIN_BYTES = 0\npipeline.BULK_MIN_EVENTS = 1\npipeline.BYTES_PER_EVENT = 1\npipeline.BATCH = 3\n"
+        "calls = []\nreal_insert = pipeline.RecordWriter._insert\n"
+        "def insert(self, rows):\n"
+        "    real_insert(self, rows)\n"
+        "    calls.append(len(rows))\n"
+        "    if len(calls) == 2:\n"
+        "        assert self._dropped_indexes, 'indexes were not dropped'\n"
+        "        os._exit(137)\n"
+        "pipeline.RecordWriter._insert = insert\n"
+        "home = Home.open(sys.argv[1])\n"
+        "pipeline.import_paths(home, sys.argv[2], [Path(sys.argv[3])], parallel=False)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DUNGUARD_FAILPOINT"}
+    proc = subprocess.run([sys.executable, "-c", script, str(home.root), case.id, str(sms)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 137, proc.stderr
+    report = verify_case(home, case.id)  # recovery runs first, under the case lock
+    assert report.ok, [p.message() for p in report.problems]
+    assert stored(home, case.id) == [] and indexes(home) == before
+    (again,) = import_paths(home, case.id, [sms]).files
+    assert again.status == "imported" and again.inserted == 14
