@@ -132,6 +132,9 @@ class MessageContext:
         return False
 
     def get(self, cue: str) -> tuple[int, int] | None:
+        span = self.cues.get(cue)
+        if span is not None or cue in self.decided:
+            return span
         return self.cues[cue] if self.has(cue) else None
 
     def blocked(self) -> bool:
