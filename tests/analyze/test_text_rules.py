@@ -218,6 +218,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tp.addressee", "你的紧急联系人电话填错了，请在APP里更新，逾期请尽快还款。", None, False),
     ("tp.kin_replied", "你邻居说你好几天没回家了，欠钱躲着是吧？", None, True),
     ("tp.kin_replied", "你妈说你最近手头紧，欠我的钱不急。", None, False),
+    ("ib.push", "欠款今天要还，你先从别的地方借，借到了再说别的。", None, True),
+    ("ib.push", "欠款再不还，我们就跟你老婆说清楚你在外面借了多少钱。", None, False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
