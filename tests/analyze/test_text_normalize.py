@@ -64,3 +64,23 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
     result = scan_text(text)
     for finding in result.findings:
         assert 0 <= finding.span[0] <= finding.span[1] <= len(text)
+
+
+def _positions_by_char(text: str) -> tuple[int, ...]:
+    """The definition: the original index of every character normalisation keeps."""
+    return tuple(i for i, ch in enumerate(text) if NORM.char(ch))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(list(SEPARATORS + "💥😀\u200b\u3000＊")),
+                          st.text(max_size=4)), max_size=20))
+def test_positions_are_every_kept_character(parts: list[str]) -> None:
+    text = "".join(parts)
+    normed = NORM.normalize(text)
+    assert normed.text == NORM(text)
+    expected = _positions_by_char(text)
+    if normed.positions is None:
+        assert len(expected) == len(text)
+    else:
+        assert normed.positions == expected
+        assert "".join(NORM.char(text[i]) for i in normed.positions) == normed.text

@@ -11,8 +11,10 @@ so a span on the normalised text maps back to the original exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -59,6 +61,9 @@ class Normalizer:
                 table[code] = None
         self.table = table
         self.traditional = frozenset(t2s)
+        # runs of deleted characters, to map positions back without a Python loop per character
+        deleted = _char_class(sorted(c for c, v in table.items() if v is None))
+        self._deleted = re.compile(f"[{deleted}]+" if deleted else "(?!)")
 
     def char(self, ch: str) -> str:
         """Normalised form of one character ('' if it is deleted)."""
@@ -69,17 +74,39 @@ class Normalizer:
         out = text.translate(self.table)
         if len(out) == len(text):
             return Normalized(out, None)
-        table = self.table
-        positions = tuple(i for i, ch in enumerate(text) if table.get(ord(ch), 0) is not None)
-        return Normalized(out, positions)
+        kept: list[int] = []
+        prev = 0
+        for m in self._deleted.finditer(text):
+            kept.extend(range(prev, m.start()))
+            prev = m.end()
+        kept.extend(range(prev, len(text)))
+        return Normalized(out, tuple(kept))
 
     def __call__(self, text: str) -> str:
         return text.translate(self.table)
 
 
+def _char_class(codes: list[int]) -> str:
+    """A regex character class body for sorted code points (consecutive ones as ranges)."""
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        parts.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return "".join(parts)
+
+
+# libyaml's safe loader when PyYAML was built with it (same documents, faster)
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_normalizer(jurisdiction: str = "cn") -> Normalizer:
     path = resources.files("dunguard.analyze") / "rulebooks" / jurisdiction / "normalize.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     pairs = str(data.get("t2s") or "")
     t2s: dict[str, str] = {}
     for item in pairs.split():
