@@ -275,6 +275,14 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("in.vocative_debt", "今天又加班，我真是穷鬼一个，欠的房贷只能下月还了。", None, False),
     ("in.degrade_you", "你祖宗十八代都替你丢人。", None, True),
     ("in.degrade_you", "这本书写了他祖宗十八代的事，挺有意思。", None, False),
+    ("tc.let_know", "钱再不还，就让你的老同学都见识见识你。", None, True),
+    ("tc.let_know", "欠款还清了，这个好消息让你家人都知道吧。", None, False),
+    ("tc.pronoun_act", "你们主管姓什么我们查到了，欠款不还明天给他打电话聊聊。", None, True),
+    ("tc.pronoun_act", "你们主管姓什么？欠款的事麻烦你给他打电话转告一下。", None, False),
+    ("tv.sexual", "你老婆长得挺漂亮，欠的钱不还就让她来陪我们。", None, True),
+    ("tv.sexual", "你老婆长得挺漂亮，恭喜你们，欠我的钱不急。", None, False),
+    ("vi.veiled_stay", "钱再不还，我们就去你那边吃饭，吃到你还为止。", None, True),
+    ("vi.veiled_stay", "欠你的钱我过年一起还你，我们去你家过年哈哈。", None, False),
 ]
 
 
