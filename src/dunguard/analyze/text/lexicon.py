@@ -267,8 +267,11 @@ def _seq_needs(items: Any, rank: _Ranker) -> _Needs:
 
     def flush() -> None:
         if run:
-            word = "".join(run)
-            if not _cased(word):
+            # the longest piece without cased letters is in every match (case-insensitively
+            # matched letters are not)
+            pieces = "".join(ch if not _cased(ch) else "\0" for ch in run).split("\0")
+            word = max(pieces, key=len)
+            if word:
                 out.append(frozenset((word,)))
             run.clear()
 
