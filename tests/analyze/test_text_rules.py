@@ -220,6 +220,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tp.kin_replied", "你妈说你最近手头紧，欠我的钱不急。", None, False),
     ("ib.push", "欠款今天要还，你先从别的地方借，借到了再说别的。", None, True),
     ("ib.push", "欠款再不还，我们就跟你老婆说清楚你在外面借了多少钱。", None, False),
+    ("tp.addressee", "你好，请问是李明的室友吗？他今天在宿舍吗？", "contact", True),
+    ("tp.addressee", "你好，请问是李明的室友吗？周末一起打球吧。", "contact", False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
