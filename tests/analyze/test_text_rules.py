@@ -222,6 +222,10 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("ib.push", "欠款再不还，我们就跟你老婆说清楚你在外面借了多少钱。", None, False),
     ("tp.addressee", "你好，请问是李明的室友吗？他今天在宿舍吗？", "contact", True),
     ("tp.addressee", "你好，请问是李明的室友吗？周末一起打球吧。", "contact", False),
+    ("ib.push", "欠款不还？你就不会找朋友挪一点吗？", None, True),
+    ("ib.push", "反诈中心提示：诱导你去网贷平台借钱还款的，多为诈骗。", None, False),
+    ("ef.surcharge", "我们这边不收任何额外的费用 你只需要还本金和利息", None, False),
+    ("fl.prison_veiled", "还不上？那你就准备蹲大狱吧。", None, True),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
