@@ -119,3 +119,11 @@ def test_model_text_is_the_rules_normalisation_with_digits_folded(text: str) -> 
     mine = model_text(normalizer, text)
     assert mine.text == rules.text.translate(str.maketrans("123456789", "000000000"))
     assert mine.positions == rules.positions
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_grams_are_every_1_to_3_gram(norm: str) -> None:
+    expected = {norm[i:i + n] for n in (1, 2, 3) for i in range(len(norm) - n + 1)}
+    assert grams(norm) == expected
+    assert grams(norm, "contact") == expected | {"\x01third_party"}

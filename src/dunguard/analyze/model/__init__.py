@@ -103,13 +103,22 @@ def model_text(normalizer: Normalizer, text: str) -> Normalized:
     return Normalized(out, tuple(i for i, ch in enumerate(text) if table.get(ord(ch), 0) is not None))
 
 
+_SLICES: dict[int, list[slice]] = {}  # text length → the slices of its 2- and 3-grams
+
+
+def _slices(size: int) -> list[slice]:
+    found = _SLICES.get(size)
+    if found is None:
+        found = [slice(i, i + 2) for i in range(size - 1)] + [slice(i, i + 3) for i in range(size - 2)]
+        if size <= 2048:
+            _SLICES[size] = found
+    return found
+
+
 def grams(norm: str, addressee: str | None = None) -> set[str]:
     """The model's features of one normalised message: character 1-3-grams (+ the addressee)."""
     out = set(norm)
-    if len(norm) > 1:
-        pairs = map(str.__add__, norm, norm[1:])
-        out.update(pairs)
-        out.update(map(str.__add__, map(str.__add__, norm, norm[1:]), norm[2:]))
+    out.update(map(norm.__getitem__, _slices(len(norm))))
     if addressee in THIRD_PARTY_ROLES:
         out.add(THIRD_PARTY_FEATURE)
     return out

@@ -66,20 +66,24 @@ def training_files(data_dir: Path = DATA_DIR) -> list[Path]:
     return files
 
 
-def load_records(files: Sequence[Path]) -> list[Record]:
+def load_records(files: Sequence[Path], hashes: dict[str, str] | None = None) -> list[Record]:
+    """The labelled messages of ``files``; ``hashes`` (if given) gets each file's sha256 prefix,
+    of the very bytes read (a file being appended to meanwhile cannot make them disagree)."""
     out: list[Record] = []
     for path in files:
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except ValueError as exc:
-                    raise SystemExit(f"{path}:{n}: not JSON ({exc})") from exc
-                out.append(Record(path.stem, str(rec.get("id") or f"{path.stem}:{n}"), str(rec["text"]),
-                                  frozenset(rec.get("labels") or ()), rec.get("addressee"), rec.get("time"),
-                                  rec.get("kind")))
+        raw = path.read_bytes()
+        if hashes is not None:
+            hashes[path.name] = hashlib.sha256(raw).hexdigest()[:16]
+        for n, line in enumerate(raw.decode("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError as exc:
+                raise SystemExit(f"{path}:{n}: not JSON ({exc})") from exc
+            out.append(Record(path.stem, str(rec.get("id") or f"{path.stem}:{n}"), str(rec["text"]),
+                              frozenset(rec.get("labels") or ()), rec.get("addressee"), rec.get("time"),
+                              rec.get("kind")))
     return out
 
 
@@ -278,7 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--holdout", default="heldout10,heldout11", help="sets left out for --report")
     args = ap.parse_args(argv)
     normalizer = load_normalizer("cn")
-    records = load_records(training_files(args.data))
+    hashes: dict[str, str] = {}
+    records = load_records(training_files(args.data), hashes)
     if not records:
         print(f"no labelled sets in {args.data}", file=sys.stderr)
         return 1
@@ -301,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.out.write_text(dump(data), encoding="utf-8")
         return 0
     data = train(records, normalizer)
-    data["meta"]["files"] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in training_files(args.data)}
+    data["meta"]["files"] = hashes
     out = args.out or OUT_FILE
     out.write_text(dump(data), encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size:,} bytes; {len(records)} messages from "
