@@ -1,6 +1,6 @@
 """Analysis benchmark: ``analyze_case`` on a 1,000,000-event case; wall time and peak RSS.
 
-    python benchmarks/bench_analyze.py [--events 1000000] [--workdir DIR] [--keep]
+    python benchmarks/bench_analyze.py [--events 1000000] [--workdir DIR] [--keep] [--baseline-src DIR]
 
 Builds the case directly with bulk inserts (no backup file, no import pipeline): a SQLite
 home, one case with a debtor and 50 contacts, and ``--events`` events over 180 days —
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -144,9 +145,10 @@ def build(root: Path, n_events: int, seed: int = 11) -> str:
     return case.id
 
 
-def run_child(mode: str, root: Path, case_id: str) -> dict[str, object]:
+def run_child(mode: str, root: Path, case_id: str, src: Path | None = None) -> dict[str, object]:
+    env = dict(os.environ, PYTHONPATH=str(src)) if src is not None else None
     out = subprocess.run([sys.executable, "-c", _CHILD, mode, str(root), case_id], check=True,
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -155,12 +157,23 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--baseline-src", type=Path, default=None,
+                    help="the src/ folder of another checkout (e.g. a git worktree of an older commit): "
+                         "analyse the same database alternately with it and with this tree, twice each")
     args = ap.parse_args()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="dunguard-bench-analyze-"))
     try:
         t = time.perf_counter()
         case_id = build(root, args.events)
         print(f"built case with {args.events:,} events in {time.perf_counter() - t:.1f} s ({root})")
+        if args.baseline_src is not None:
+            for rnd in range(2):
+                for name, src in (("baseline", args.baseline_src.resolve()), ("this tree", None)):
+                    r = run_child("analyze", root, case_id, src)
+                    print(f"round {rnd} {name:9s} wall {float(r['wall']):7.1f} s  "  # type: ignore[arg-type]
+                          f"peak RSS {float(r['rss_mb']):7.0f} MB  findings={r['findings']} "  # type: ignore[arg-type]
+                          f"suggested={r.get('suggested')}")
+            return
         for label, mode in (("analyze (first run)", "analyze"), ("analyze (re-run)", "analyze"),
                             ("timeline statistics", "timeline")):
             r = run_child(mode, root, case_id)
