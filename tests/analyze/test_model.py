@@ -127,3 +127,11 @@ def test_grams_are_every_1_to_3_gram(norm: str) -> None:
     expected = {norm[i:i + n] for n in (1, 2, 3) for i in range(len(norm) - n + 1)}
     assert grams(norm) == expected
     assert grams(norm, "contact") == expected | {"\x01third_party"}
+
+
+def test_to_dict_fits_scans_suggested_list() -> None:
+    (s,) = tiny_model().suggest(NEUTRAL)
+    d = s.to_dict()
+    assert d["label"] == "insult" and d["source"] == "model" and d["span"] == list(s.cues[0])
+    assert {"label", "span", "entry", "reason"} <= set(d)
+    json.dumps(d)

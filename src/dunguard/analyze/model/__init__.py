@@ -73,7 +73,10 @@ class ModelSuggestion:
     cues: tuple[tuple[int, int], ...]  # spans of the original text, strongest first
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "score": round(self.score, 4), "cues": [list(c) for c in self.cues],
+        """Shaped like the scanner's ``Suggestion.to_dict`` (label, span, entry, reason) plus
+        ``score``, every cue and ``source: model`` — ready for ``scan``'s ``"suggested"`` list."""
+        return {"label": self.label, "span": list(self.cues[0]) if self.cues else None, "entry": "model",
+                "reason": "model", "score": round(self.score, 4), "cues": [list(c) for c in self.cues],
                 "source": "model"}
 
 
