@@ -226,6 +226,10 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("ib.push", "反诈中心提示：诱导你去网贷平台借钱还款的，多为诈骗。", None, False),
     ("ef.surcharge", "我们这边不收任何额外的费用 你只需要还本金和利息", None, False),
     ("fl.prison_veiled", "还不上？那你就准备蹲大狱吧。", None, True),
+    ("im.fake_document", "你等着，欠款的事法院传票下来直接拘你。", None, False),
+    ("im.header_compose", "你等着，欠款的事法院传票下来直接拘你。", None, False),
+    ("fl.police_come", "逾期九十天以上系统自动报警，警察会按地址找到你。", None, True),
+    ("tp.addressee", "您好，麻烦您让您儿子给我们回个电话，谢谢。", "contact", True),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
