@@ -230,6 +230,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("im.header_compose", "你等着，欠款的事法院传票下来直接拘你。", None, False),
     ("fl.police_come", "逾期九十天以上系统自动报警，警察会按地址找到你。", None, True),
     ("tp.addressee", "您好，麻烦您让您儿子给我们回个电话，谢谢。", "contact", True),
+    ("fl.seize_compose", "你名下那辆车下周就会被法院拖走拍卖，欠款不还就这样。", None, True),
+    ("fl.seize_compose", "你家的车昨天被拖走了？违停罚款交了就能取，欠我的钱不急。", None, False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
