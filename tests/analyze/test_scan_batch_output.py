@@ -26,8 +26,8 @@ def _expected_line(rec: dict[str, Any]) -> str:
     return json.dumps({"id": rec["id"], **result}, ensure_ascii=False) + "\n"
 
 
-def _lines(recs: list[dict[str, Any]]) -> list[tuple[int, bytes]]:
-    return [(i, json.dumps(r, ensure_ascii=False).encode("utf-8")) for i, r in enumerate(recs, start=1)]
+def _chunk(recs: list[dict[str, Any]]) -> tuple[int, list[bytes]]:
+    return 1, [json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in recs]
 
 
 def test_labelled_sets_batch_output_is_the_plain_encoding_of_the_reference() -> None:
@@ -59,6 +59,21 @@ _TEXTS = st.sampled_from(["好的，收到，谢谢！", "老赖，再不还钱�
 @given(_IDS, _TEXTS)
 def test_any_json_id_is_written_as_json_dumps_would(ident: Any, text: str) -> None:
     rec = {"id": ident, "text": text}
-    chunk = process_chunk(_lines([rec]))
+    chunk = process_chunk(_chunk([rec]))
     assert chunk.text == _expected_line(rec)
     assert json.loads(chunk.text)["id"] == ident
+
+
+def test_line_numbers_count_blank_lines_across_chunks_and_jobs() -> None:
+    raw = [b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": "老赖，再不还钱就爆你通讯录。"}, ensure_ascii=False).encode(),
+           b"", b"   \r\n", b"{not json", json.dumps({"id": "b", "text": "好的"}).encode() + b"\r\n",
+           b"[1]", json.dumps({"id": "c", "text": "你欠的钱再不还，明天就上门找你家人。"}, ensure_ascii=False).encode()]
+    outputs = []
+    for jobs in (1, 2):
+        out: list[str] = []
+        report = scan_lines(raw, out.append, jobs=jobs, chunk_lines=2)
+        assert [bad.line for bad in report.bad] == [4, 6]
+        assert report.total == 3
+        outputs.append("".join(out))
+    assert outputs[0] == outputs[1]
+    assert [json.loads(line)["id"] for line in outputs[0].splitlines()] == ["a", "b", "c"]

@@ -102,12 +102,21 @@ def _encode_id(value: Any) -> str:
     return _ENCODE(value)
 
 
-def process_chunk(chunk: list[tuple[int, bytes]]) -> ChunkResult:
+def process_chunk(chunk: tuple[int, list[bytes]]) -> ChunkResult:
+    """Scan one chunk: (number of its first line, raw lines as read, newlines included).
+
+    Blank lines are skipped (they still count for line numbers).  Runs in a worker with
+    ``jobs > 1``: the main process only reads and writes.
+    """
+    first, raws = chunk
     parts: list[str] = []
     bad: list[tuple[int, str, int]] = []
     size = flagged = 0
     scan = default_scanner().scan
-    for lineno, raw in chunk:
+    for lineno, raw in enumerate(raws, start=first):
+        raw = raw.rstrip(b"\r\n")
+        if not raw.strip():
+            continue
         rec, error = parse_line(raw)
         if rec is None:
             bad.append((lineno, error or "", size))
@@ -123,18 +132,16 @@ def process_chunk(chunk: list[tuple[int, bytes]]) -> ChunkResult:
     return ChunkResult("".join(parts), tuple(bad), len(parts), flagged)
 
 
-def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    for lineno, raw in enumerate(lines, start=1):
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        raw = raw.rstrip(b"\r\n")
-        if raw.strip():
-            yield lineno, raw
-
-
-def _chunks(items: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+def _chunks(lines: Iterable[bytes], size: int) -> Iterator[tuple[int, list[bytes]]]:
+    """Raw lines in chunks of ``size`` with the number of each chunk's first line (a UTF-8
+    byte-order mark at the start of the input is dropped)."""
+    items = iter(lines)
+    lineno = 1
     while chunk := list(itertools.islice(items, size)):
-        yield chunk
+        if lineno == 1 and chunk[0].startswith(b"\xef\xbb\xbf"):
+            chunk[0] = chunk[0][3:]
+        yield lineno, chunk
+        lineno += len(chunk)
 
 
 def _init_worker() -> None:
@@ -153,7 +160,7 @@ def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: 
     if jobs < 1:
         raise UsageError("analyze.scan.bad_jobs", value=jobs)
     report = BatchReport()
-    chunks = _chunks(_numbered(lines), chunk_lines)
+    chunks = _chunks(lines, chunk_lines)
     pool = None
     if jobs == 1:
         results: Iterator[ChunkResult] = map(process_chunk, chunks)
