@@ -108,7 +108,9 @@ __all__ = [
     "import_paths",
 ]
 
-BATCH = 10_000
+# rows per insert batch: small enough that a batch's fresh tuples and strings stay in the
+# CPU cache between building and inserting (10,000 cost ~15% more CPU per import)
+BATCH = 1_000
 CONTACT_BATCH = 5_000  # contacts per bulk insert of parties and phones
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024  # files this big parse in a child process
 FAST_MIN_BYTES = 4 * 1024 * 1024  # files this big take an importer's fast path (_fast_*.py)
