@@ -295,6 +295,10 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tv.sexual", "你老婆长得挺漂亮，恭喜你们，欠我的钱不急。", None, False),
     ("vi.veiled_stay", "钱再不还，我们就去你那边吃饭，吃到你还为止。", None, True),
     ("vi.veiled_stay", "欠你的钱我过年一起还你，我们去你家过年哈哈。", None, False),
+    ("tv.causative", "钱再不还，我就让你住院。", None, True),
+    ("tv.causative", "你太累了，我让你住院休息几天，欠的钱不急。", None, False),
+    ("tv.destroy", "欠款不还，我就把你家的电动车推河里。", None, True),
+    ("tv.destroy", "欠的钱我明天还，我把你的旧衣服扔出去了。", None, False),
 ]
 
 
