@@ -191,6 +191,7 @@ def _as_date(time: Any) -> dt.date | None:
 # _sentence_plan results: an entry's sentence-level verdict, cached per (entry, sentence)
 _DEAD = None  # a sentence check failed, or the pattern has no match in the sentence
 _KEY_ONLY = 0  # no pattern: the key itself is the span
+_ALL_MATCHES = (-1, -1)  # _span_of: the first match does not cover the key, list them all
 
 
 _Sentence = tuple[dict[int, Any], int, int]  # (verdicts by entry index, start, end)
@@ -313,7 +314,8 @@ class Scanner:
         """An entry's verdict on one sentence [s0, s1), independent of where its key is.
 
         Cheap gates (``lexicon.gates``) go first.  ``_DEAD``: it cannot match here; ``_KEY_ONLY``: the key is the span; an ``(lo, hi)`` tuple inside a 1-tuple: the key
-        widened by the ``all_of`` parts; a list: the pattern's match spans in the sentence.
+        widened by the ``all_of`` parts; a ``re.Match``: the pattern's first match in the
+        sentence (replaced by the list of all its match spans when a key needs more).
         """
         gates = entry.gate
         if gates is None:
@@ -348,7 +350,9 @@ class Scanner:
                 return ((lo, hi),)
         if entry.pattern is None:
             return _KEY_ONLY
-        return [m.span() for m in entry.pattern.finditer(norm, s0, s1)] or _DEAD
+        # the first match only: it usually covers the key, and then the rest of the sentence
+        # need not be searched (``_span_of`` asks for all matches when it does not)
+        return entry.pattern.search(norm, s0, s1) or _DEAD
 
     def _evaluate(self, norm: str, to_original: Callable[[int, int], tuple[int, int]],
                   hits: list[tuple[int, int]], addressee: str | None, day: dt.date | None) -> ScanResult:
@@ -407,6 +411,11 @@ class Scanner:
                     if plan is _DEAD:
                         continue
                     span = _span_of(plan, start, end)
+                    if span is _ALL_MATCHES:
+                        pattern = entry.pattern
+                        assert pattern is not None
+                        spans = verdicts[index] = [m.span() for m in pattern.finditer(norm, s0, s1)]
+                        span = _span_of(spans, start, end)
                     if span is None:
                         continue
                     if entry.check_negation and ctx.negated(start, s0):
@@ -468,6 +477,9 @@ def _span_of(plan: Any, start: int, end: int) -> tuple[int, int] | None:
     if type(plan) is tuple:  # all_of without a pattern: the key widened by the parts
         lo, hi = plan[0]
         return min(lo, start), max(hi, end)
+    if type(plan) is re.Match:  # the pattern's first match in the sentence
+        a, b = plan.span()
+        return (a, b) if a <= start and b >= end else _ALL_MATCHES
     for a, b in plan:
         if a <= start and b >= end:
             return a, b
