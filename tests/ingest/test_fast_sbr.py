@@ -233,9 +233,10 @@ def test_fast_truncated_file_fails_alike_and_changes_nothing(
     assert fast[0].error["key"] == "ingest.xml.broken"
     assert fast_rows == []
     assert indexes(home) == before  # the drop was rolled back with the rest
-    (slow, slow_rows), (fast, fast_rows) = both_ways(home, monkeypatch, [cut], salvage=True)
-    assert [summary(f) for f in fast] == [summary(f) for f in slow]
-    assert fast_rows == slow_rows and fast[0].salvaged is not None
+    for parallel in (False, True):
+        (slow, slow_rows), (fast, fast_rows) = both_ways(home, monkeypatch, [cut], parallel=parallel, salvage=True)
+        assert [summary(f) for f in fast] == [summary(f) for f in slow]
+        assert fast_rows == slow_rows and fast[0].salvaged is not None and fast_rows
 
 
 def test_fast_parallel_truncated_file_changes_nothing(home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
