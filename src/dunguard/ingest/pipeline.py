@@ -320,7 +320,13 @@ def _return_freed_memory() -> None:
 
 
 class _RowBuilder:
-    """EventRecord → insert row (pure: no session), shared by the in-process and parallel paths."""
+    """EventRecord → insert row (pure: no session), shared by the in-process and parallel paths.
+
+    The fast paths (``_fast_*.py``) fill ``rows`` themselves and share this builder's state
+    (number cache, first/last time, counts), so a file's report is the same either way;
+    a change to the row layout here must be made there too (``tests/ingest/test_fast_sbr.py``
+    fails until it is).
+    """
 
     def __init__(
         self,
