@@ -16,6 +16,7 @@ read, scanned and written in chunks.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import multiprocessing
@@ -144,6 +145,18 @@ def _chunks(lines: Iterable[bytes], size: int) -> Iterator[tuple[int, list[bytes
         lineno += len(chunk)
 
 
+def _in_order(pool: Any, chunks: Iterator[tuple[int, list[bytes]]], ahead: int) -> Iterator[ChunkResult]:
+    """Results of ``process_chunk`` in input order, with at most ``ahead`` chunks in flight
+    (``Pool.imap`` would read the whole input into memory as fast as it can)."""
+    pending: collections.deque[Any] = collections.deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(process_chunk, (chunk,)))
+        if len(pending) >= ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
 def _init_worker() -> None:
     default_scanner()
 
@@ -169,7 +182,7 @@ def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: 
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         pool = ctx.Pool(jobs, initializer=_init_worker)
-        results = pool.imap(process_chunk, chunks)
+        results = _in_order(pool, chunks, 2 * jobs)
     try:
         for chunk in results:
             if strict and chunk.bad:
