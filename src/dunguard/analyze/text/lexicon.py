@@ -194,7 +194,10 @@ def _variants(key: str, normalizer: Normalizer, reverse: dict[str, list[str]], l
 # match, so it is not run.  Sets containing a cased character are not used (the regexes are
 # case-insensitive), so a gate never rejects a real match.
 
-_sre: Any = importlib.import_module("re._parser")
+try:  # the parser behind ``re`` (private, stable since Python 3.11); without it: no gates
+    _sre: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover
+    _sre = None
 _COMMON = frozenset("你您妳我他她它们的了是不就在有这那个人一也都要会说好吗呢吧啊和与")
 _MAX_CLASS = 64  # a character class with more members gives no gate
 _MAX_GATES = 2
@@ -287,6 +290,8 @@ def _seq_needs(items: Any, rank: _Ranker) -> _Needs:
 
 @functools.lru_cache(maxsize=2048)
 def _parse(pattern: str, flags: int) -> Any:
+    if _sre is None:  # pragma: no cover
+        return None
     try:
         return _sre.parse(pattern, flags)
     except (re.error, RecursionError, ValueError):  # a gate is only an optimisation
