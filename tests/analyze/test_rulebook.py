@@ -138,3 +138,19 @@ def test_every_rule_is_documented_with_its_citation() -> None:
         for sid in rule.basis:
             assert f"`{sid}`" in by_id[rule.id], f"{rule.id}: {sid} not documented"
             assert book.statute(sid).citation in by_id[rule.id], f"{rule.id}: citation of {sid} not documented"
+
+
+def test_rulebook_authoring_mistakes_are_errors_not_silent_no_ops() -> None:
+    """A macro name with digits expands (it used to stay literal and match nothing), an unknown
+    one is an error, and a key that normalisation deletes (an emoji) is refused by name."""
+    from dunguard.analyze.text.lexicon import _expand, normalized_key
+    from dunguard.analyze.text.normalize import load_normalizer
+    from dunguard.errors import FormatError
+
+    assert _expand("{tframe3}{sep}{0,4}", {"tframe3": "(?:要是)", "sep": "[，]"}, "x") == "(?:要是)[，]{0,4}"
+    with pytest.raises(FormatError, match="tframe9"):
+        _expand("(?:{tframe9}){0,2}", {"tframe3": "x"}, "cues.yaml:demo")  # a quantifier hid it before
+    norm = load_normalizer()
+    assert normalized_key(norm, "通訊錄", "x") == "通讯录"
+    with pytest.raises(FormatError, match="can never match"):
+        normalized_key(norm, "😂", "cn/lexicon:cue.complaint")

@@ -36,7 +36,7 @@ CONTEXT_CUES = frozenset({"debt", "menace", "locate"})
 FLAG = 1 << 30  # automaton value of a flag key (above every key index: one max() finds it)
 # libyaml's safe loader when PyYAML was built with it (same documents, several times faster)
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MACRO = re.compile(r"\{([a-z_]+)\}")
+_MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # {0,16} is a quantifier, not a macro
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -101,10 +101,9 @@ def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
         if new == pattern:
             break
         pattern = new
-    if _MACRO.search(pattern) and not re.search(r"\{\d", pattern):
-        unknown = [m for m in _MACRO.findall(pattern) if m not in macros]
-        if unknown:
-            raise FormatError("analyze.lexicon.bad_pattern", file=where, error=f"unknown macro {unknown[0]}")
+    unknown = [m for m in _MACRO.findall(pattern) if m not in macros]
+    if unknown:  # (quantifiers such as {0,16} start with a digit: never taken for a macro)
+        raise FormatError("analyze.lexicon.bad_pattern", file=where, error=f"unknown macro {unknown[0]}")
     return pattern
 
 
@@ -349,6 +348,16 @@ def prepare_gates(entry: Entry) -> tuple[re.Pattern[str], ...]:
     return found
 
 
+def normalized_key(normalizer: Normalizer, key: str, where: str) -> str:
+    """A key as the automaton stores it; a key normalisation deletes entirely (emoji,
+    separators) could never match, so it is a rulebook error, not a silent no-op."""
+    norm = normalizer(key)
+    if not norm:
+        raise FormatError("analyze.lexicon.bad_pattern", file=where,
+                          error=f"key {key!r} is deleted by normalisation and can never match")
+    return norm
+
+
 def build(jurisdiction: str = "cn") -> Lexicon:
     normalizer = load_normalizer(jurisdiction)
     lex = Lexicon(normalizer)
@@ -406,9 +415,8 @@ def build(jurisdiction: str = "cn") -> Lexicon:
     by_key: dict[str, list[int]] = {}
     for entry in lex.entries:
         for key in entry.keys:
-            norm = normalizer(key)
-            if norm:
-                by_key.setdefault(norm, []).append(entry.index)
+            norm = normalized_key(normalizer, key, f"{jurisdiction}/lexicon:{entry.id}")
+            by_key.setdefault(norm, []).append(entry.index)
     lex.by_key = {k: tuple(v) for k, v in by_key.items()}
 
     # Automaton values are ints: FLAG (a huge int) for flags and non-canonical spellings, else the
