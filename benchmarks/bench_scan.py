@@ -1,7 +1,7 @@
 """Benchmark ``scan`` throughput against a bare pass of the same automaton.
 
     .venv/bin/python benchmarks/bench_scan.py [--n 1000000] [--seed 7] [--rounds 3]
-    .venv/bin/python benchmarks/bench_scan.py --batch [--jobs 2] [--n 1000000]
+    .venv/bin/python benchmarks/bench_scan.py --batch [--jobs 2] [--model] [--n 1000000]
 
 Generates N synthetic messages (a mix of lawful reminders, ordinary chat and abusive
 collection messages, from templates written for this benchmark — not the dev set), then
@@ -97,9 +97,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is kept")
     parser.add_argument("--batch", action="store_true", help="time the JSON-lines batch (dunguard scan) instead")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes for --batch")
+    parser.add_argument("--model", action="store_true", help="with --batch: also run the suggestion model (scan --model)")
     args = parser.parse_args()
     if args.batch:
-        batch(args.n, args.seed, args.rounds, args.jobs)
+        batch(args.n, args.seed, args.rounds, args.jobs, args.model)
         return
 
     from dunguard.analyze.text.scanner import EMPTY, default_scanner
@@ -144,7 +145,7 @@ def main() -> None:
     print(f"messages with findings or suggestions: {flagged:,} ({flagged / n:.1%})")
 
 
-def batch(n: int, seed: int, rounds: int, jobs: int) -> None:
+def batch(n: int, seed: int, rounds: int, jobs: int, model: bool = False) -> None:
     import json
 
     from dunguard.analyze.batch import scan_lines
@@ -158,11 +159,12 @@ def batch(n: int, seed: int, rounds: int, jobs: int) -> None:
     for _ in range(rounds):
         out: list[str] = []
         t0, c0 = time.perf_counter(), time.process_time()
-        report = scan_lines(lines, out.append, jobs=jobs)
+        report = scan_lines(lines, out.append, jobs=jobs, model=model)
         best_wall = min(best_wall, time.perf_counter() - t0)
         best_cpu = min(best_cpu, time.process_time() - c0)
         size, flagged = sum(map(len, out)), report.flagged
-    print(f"batch (JSON lines in and out), jobs={jobs}: {n:,} messages, {size / 1e6:.1f} M chars written")
+    what = " + suggestion model" if model else ""
+    print(f"batch (JSON lines in and out){what}, jobs={jobs}: {n:,} messages, {size / 1e6:.1f} M chars written")
     print(f"wall: {best_wall:.2f} s  {n / best_wall:,.0f} msg/s   (CPU of the main process {best_cpu:.2f} s)")
     print(f"messages with findings: {flagged:,} ({flagged / n:.1%})")
 

@@ -108,3 +108,24 @@ def test_utf8_bom_and_invalid_utf8(tmp_path: Path, capsys: pytest.CaptureFixture
     assert result.exit_code == 0
     assert "第 2 行" in result.output
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_model_suggestions_are_opt_in_and_never_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--model adds what the statistical model proposes to "suggested" (source model), never to labels."""
+    rows = [{"id": 1, "text": "这个月不处理，你老家那边的人都会收到你的照片"},  # rules: nothing (no debt word)
+            {"id": 2, "text": "明天的快递记得签收"},
+            {"id": 3, "text": "老赖，再不还钱就爆你通讯录。"}]
+    src = _write(tmp_path / "in.jsonl", rows)
+    plain, with_model = tmp_path / "plain.jsonl", tmp_path / "model.jsonl"
+    assert _invoke(capsys, ["scan", str(src), "-o", str(plain)]).exit_code == 0
+    assert _invoke(capsys, ["scan", str(src), "-o", str(with_model), "--model", "--jobs", "2"]).exit_code == 0
+    a = [json.loads(x) for x in plain.read_text(encoding="utf-8").splitlines()]
+    b = [json.loads(x) for x in with_model.read_text(encoding="utf-8").splitlines()]
+    assert [r["labels"] for r in a] == [r["labels"] for r in b]  # the model never adds a label
+    assert not any(s.get("source") == "model" for r in a for s in r["suggested"])
+    (sug,) = [s for s in b[0]["suggested"] if s.get("source") == "model"]
+    assert sug["label"] == "threat_contacts" and 0.5 <= sug["score"] <= 1
+    start, end = sug["span"]
+    assert 0 <= start < end <= len(rows[0]["text"])  # type: ignore[arg-type]
+    assert b[1]["suggested"] == []  # an ordinary message gets nothing
+    assert not any(s["label"] in b[2]["labels"] for s in b[2]["suggested"])  # nothing the rules already found

@@ -7,7 +7,10 @@ Input: one JSON object per line, ``{"id", "text", optional "channel", "addressee
      "basis": [...], "entry", "trigger"}], "suggested": [...]}
 
 ``labels`` holds only what rules found; ``suggested`` holds candidates for a human to
-confirm.  Spans are Python string offsets into the input ``text``.  A malformed line is
+confirm: entries that matched but lack their context (``reason``), and — with ``model=True``
+(``dunguard scan --model``) — labels the statistical suggestion model proposes beyond the
+rules (``"source": "model"``, with ``score`` and ``cues``; see docs/rulebook.md, "Suggestion
+model").  The model costs about as much per message as the rules, so it is opt-in.  Spans are Python string offsets into the input ``text``.  A malformed line is
 reported with its line number and skipped (``strict=True``: the first one stops the run
 with a :class:`~dunguard.errors.FormatError`).  ``jobs > 1`` scans ordered chunks in
 worker processes; output order is still input order.  Memory stays bounded: lines are
@@ -103,13 +106,15 @@ def _encode_id(value: Any) -> str:
     return _ENCODE(value)
 
 
-def process_chunk(chunk: tuple[int, list[bytes]]) -> ChunkResult:
+def process_chunk(chunk: tuple[int, list[bytes]], model: bool = False) -> ChunkResult:
     """Scan one chunk: (number of its first line, raw lines as read, newlines included).
 
     Blank lines are skipped (they still count for line numbers).  Runs in a worker with
-    ``jobs > 1``: the main process only reads and writes.
+    ``jobs > 1``: the main process only reads and writes.  ``model``: add the suggestion
+    model's proposals to ``suggested``.
     """
     first, raws = chunk
+    suggester = _model() if model else None
     parts: list[str] = []
     bad: list[tuple[int, str, int]] = []
     size = flagged = 0
@@ -123,14 +128,30 @@ def process_chunk(chunk: tuple[int, list[bytes]]) -> ChunkResult:
             bad.append((lineno, error or "", size))
             continue
         result = scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"))
-        if result is EMPTY:  # most messages: the line is the id and empty lists
+        extra: list[dict[str, Any]] = []
+        if suggester is not None:
+            known = {*result.labels, *(s.label for s in result.suggested)}
+            extra = [s.to_dict() for s in suggester.suggest(rec["text"], rec.get("addressee"), known)]
+        if result is EMPTY and not extra:  # most messages: the line is the id and empty lists
             line = '{"id": ' + _encode_id(rec["id"]) + _EMPTY_TAIL
         else:
-            line = _ENCODE({"id": rec["id"], **result.to_dict()}) + "\n"
+            out = result.to_dict()
+            if extra:
+                out["suggested"] = [*out["suggested"], *extra]
+            line = _ENCODE({"id": rec["id"], **out}) + "\n"
             flagged += bool(result.labels)
         parts.append(line)
         size += len(line)
     return ChunkResult("".join(parts), tuple(bad), len(parts), flagged)
+
+
+def _model() -> Any:
+    from dunguard.analyze.model import load_model
+
+    found = load_model()
+    if found is None:
+        raise UsageError("analyze.scan.no_model")
+    return found
 
 
 def _chunks(lines: Iterable[bytes], size: int) -> Iterator[tuple[int, list[bytes]]]:
@@ -145,12 +166,13 @@ def _chunks(lines: Iterable[bytes], size: int) -> Iterator[tuple[int, list[bytes
         lineno += len(chunk)
 
 
-def _in_order(pool: Any, chunks: Iterator[tuple[int, list[bytes]]], ahead: int) -> Iterator[ChunkResult]:
+def _in_order(pool: Any, chunks: Iterator[tuple[int, list[bytes]]], ahead: int,
+              model: bool = False) -> Iterator[ChunkResult]:
     """Results of ``process_chunk`` in input order, with at most ``ahead`` chunks in flight
     (``Pool.imap`` would read the whole input into memory as fast as it can)."""
     pending: collections.deque[Any] = collections.deque()
     for chunk in chunks:
-        pending.append(pool.apply_async(process_chunk, (chunk,)))
+        pending.append(pool.apply_async(process_chunk, (chunk, model)))
         if len(pending) >= ahead:
             yield pending.popleft().get()
     while pending:
@@ -163,7 +185,7 @@ def _init_worker() -> None:
 
 def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: int = 1, strict: bool = False,
                source: str = "-", on_bad: Callable[[BadLine], None] | None = None,
-               chunk_lines: int = CHUNK_LINES) -> BatchReport:
+               chunk_lines: int = CHUNK_LINES, model: bool = False) -> BatchReport:
     """Scan JSON lines from ``lines`` (bytes, with or without newlines) and ``write`` results.
 
     ``write`` receives blocks of complete output lines (each ending in a newline).  Bad
@@ -175,14 +197,16 @@ def scan_lines(lines: Iterable[bytes], write: Callable[[str], object], *, jobs: 
     report = BatchReport()
     chunks = _chunks(lines, chunk_lines)
     pool = None
+    if model:
+        _model()  # load once (and fail early); forked workers inherit it
     if jobs == 1:
-        results: Iterator[ChunkResult] = map(process_chunk, chunks)
+        results: Iterator[ChunkResult] = (process_chunk(c, model) for c in chunks)
     else:
         default_scanner().prepare()  # build once; forked workers inherit it
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         pool = ctx.Pool(jobs, initializer=_init_worker)
-        results = _in_order(pool, chunks, 2 * jobs)
+        results = _in_order(pool, chunks, 2 * jobs, model)
     try:
         for chunk in results:
             if strict and chunk.bad:
