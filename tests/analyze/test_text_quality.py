@@ -74,3 +74,20 @@ def test_ninth_heldout_set_shape() -> None:
     assert sum(1 for rec in held if not rec["labels"]) >= 60
     dev_texts = {rec["text"] for rec in _load("devset.jsonl")}
     assert not dev_texts & {rec["text"] for rec in held}
+
+
+@pytest.mark.parametrize("name", ["heldout12.jsonl", "heldout13.jsonl"])
+def test_independent_blind_sets_shape(name: str) -> None:
+    """heldout12/13 were written by annotators who never saw the rules (measured once, blind;
+    docs/rulebook.md): every label at least 15 times, hard negatives of every kind, no dev-set text."""
+    held = _load(name)
+    assert len(held) >= 200 and len({rec["id"] for rec in held}) == len(held)
+    counts = Counter(label for rec in held for label in rec["labels"])  # type: ignore[attr-defined]
+    assert set(counts) <= set(LABELS)
+    for label in LABELS:
+        assert counts[label] >= 15, label
+    kinds = Counter(rec.get("kind") for rec in held if not rec["labels"])
+    for kind in ("lawful", "antifraud", "ordinary", "negation", "complaint", "friend"):
+        assert kinds[kind] >= 8, kind
+    dev_texts = {rec["text"] for rec in _load("devset.jsonl")}
+    assert not dev_texts & {rec["text"] for rec in held}

@@ -14,7 +14,10 @@ first measured, but sets 1-7 were later looked at while generalising the rules, 
 their *first* measurement was blind (recorded in docs/rulebook.md, "Measured quality").
 ``heldout9.jsonl`` (issue 4) was measured before and after the recall work and never tuned on;
 ``heldout10.jsonl`` was written after it, as a second estimate on wording the rules' author
-had not seen while writing them.
+had not seen while writing them.  ``heldout12.jsonl`` and ``heldout13.jsonl`` were written by
+annotators who never saw the rules or the other sets, and measured once, blind, after the
+third rules pass; from then on they are ordinary held-out sets (their blind figures are in
+docs/rulebook.md).
 """
 
 from __future__ import annotations
