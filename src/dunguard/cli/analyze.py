@@ -57,6 +57,8 @@ def analyze_cmd(ctx: click.Context, case_ref: str, as_json: bool) -> None:
     con.print(t("engine.cli.scanned", events=summary.events, scanned=summary.scanned))
     if not summary.text_detector:
         con.print(t("engine.cli.no_text_detector"))
+    if summary.suggested:  # model proposals: never findings until the user confirms them
+        con.print(t("engine.cli.suggested", n=summary.suggested, case=case.id[:8]))
     if not summary.findings:
         con.print(t("engine.cli.none"))
         return
