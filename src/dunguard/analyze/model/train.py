@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from dunguard.analyze.model import FORMAT, Model, grams, model_text
+from dunguard.analyze.model import FORMAT, Model, _sigmoid, grams, model_text
 from dunguard.analyze.rulebook import load as load_rulebook
 from dunguard.analyze.text.normalize import Normalizer, load_normalizer
 
@@ -88,13 +88,6 @@ def load_records(files: Sequence[Path], hashes: dict[str, str] | None = None) ->
 
 
 # -------------------------------------------------------------------------- fitting
-
-
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
 
 
 def _fit_label(xs: list[list[int]], inv: list[float], y: list[int], n_feat: int, seed: int) -> tuple[float, list[float]]:
