@@ -214,7 +214,26 @@ def test_contact_after_stop_request(home: Home) -> None:
     (f,) = findings(home, case.id, rule_id="T8")
     assert f.count == 2 and len(f.evidence_refs) == 3 and "2026-03-02" in f.summary
     # 治安管理处罚法第五十条第二款 needs a police order: stated as a condition, never as "可能违反" alone
-    assert f.summary.count("可能违反") == 1 and "如公安机关已责令其禁止接触，还可能违反" in f.summary
+    assert f.summary.count("《治安管理处罚法》") == 1
+    assert "如公安机关已责令其禁止接触，还可能违反：《治安管理处罚法》第五十条" in f.summary
+    # the debtor's own request: private life (民法典 1033), not the standards' duty towards third parties
+    assert f.basis == ["civil_1033", "psl2025_50"] and "第一千零三十三条" in f.summary
+    assert "GB/T 45251" not in f.summary and "行业标准" not in f.summary
+
+
+def test_contact_after_a_third_party_refused_cites_the_standards(home: Home) -> None:
+    case = make_case(home)
+    add_contact(home, case.id, "妈妈", MUM)
+    add_events(home, case.id, [
+        sms(utc(2026, 3, 2, 1), COLLECTOR, "你的欠款今天必须还清"),
+        sms(utc(2026, 3, 2, 2), COLLECTOR, "请你们不要再联系我的家人了，有事找我本人", direction="out"),
+        sms(utc(2026, 3, 3, 2), MUM, "阿姨您好，您儿子欠我们平台的钱逾期了，请转告他尽快还款"),
+    ])
+    analyze_case(home, case.id)
+    t8 = findings(home, case.id, rule_id="T8")
+    assert t8, [f.rule_id for f in findings(home, case.id)]
+    assert {"gbt45251_third_party", "cba2026_third_party", "civil_1033", "psl2025_50"} == set(t8[0].basis)
+    assert "行业标准" in t8[0].summary
 
 
 def test_status_inherited_when_a_number_is_later_linked_to_a_lender(home: Home) -> None:

@@ -852,6 +852,12 @@ def _finish_draft(d: _Draft, index: Mapping[int, int], rows: list[Row], book: Ru
             for sid in book.basis_ids(d.rule_id, on):
                 if sid not in basis:
                     basis.append(sid)
+        # a rule may cite different statutes per scope of the hit (T8: the debtor's own stop
+        # request vs. a third party's refusal), chosen from its basis in rules.yaml
+        by_scope = book.rules[d.rule_id].params.get("basis_by_scope")
+        if isinstance(by_scope, Mapping) and d.facts.get("scope") in by_scope:
+            allowed = set(by_scope[d.facts["scope"]])
+            basis = [sid for sid in basis if sid in allowed]
     d.basis = basis
 
 
