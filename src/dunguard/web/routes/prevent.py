@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -262,31 +262,26 @@ def case_page(request: Request, case_id: str) -> HTMLResponse:
 async def case_apk(request: Request, case_id: str) -> RedirectResponse:
     from dunguard.prevent.service import audit_apk_into_case
 
-    case = load_case(request, case_id)
-    await _read_form(request)
-    with _staged_upload(request, "file", APK_SUFFIXES) as (path, name):
-        await _save(request, "file", path)
-        try:
-            _audit, stored = await run_in_threadpool(
-                partial(audit_apk_into_case, actor="web"), home_of(request), case.id, path
-            )
-        except DunGuardError as exc:
-            raise _named(exc, path, name) from None
-    return see_other(f"/cases/{case.id}/prevent/{stored.evidence_id}?new={int(stored.is_new)}")
+    return await _check_into_case(request, case_id, APK_SUFFIXES, audit_apk_into_case)
 
 
 @router.post("/cases/{case_id}/prevent/contract")
 async def case_contract(request: Request, case_id: str) -> RedirectResponse:
     from dunguard.prevent.service import scan_contract_into_case
 
+    return await _check_into_case(request, case_id, CONTRACT_SUFFIXES, scan_contract_into_case)
+
+
+async def _check_into_case(
+    request: Request, case_id: str, suffixes: frozenset[str], check: Callable[..., tuple[Any, Any]]
+) -> RedirectResponse:
+    """Stage the uploaded file, run ``check`` (store it as evidence with its report), show the result."""
     case = load_case(request, case_id)
     await _read_form(request)
-    with _staged_upload(request, "file", CONTRACT_SUFFIXES) as (path, name):
+    with _staged_upload(request, "file", suffixes) as (path, name):
         await _save(request, "file", path)
         try:
-            _scan, stored = await run_in_threadpool(
-                partial(scan_contract_into_case, actor="web"), home_of(request), case.id, path
-            )
+            _report, stored = await run_in_threadpool(partial(check, actor="web"), home_of(request), case.id, path)
         except DunGuardError as exc:
             raise _named(exc, path, name) from None
     return see_other(f"/cases/{case.id}/prevent/{stored.evidence_id}?new={int(stored.is_new)}")
