@@ -17,6 +17,12 @@ a fresh subprocess so peak RSS is measured cleanly (``resource.getrusage`` in th
    whose load changes during the run is not counted against either side);
 4. the same import again (idempotent re-import: the file is recognised, nothing is added).
 
+Two floors are printed after the import: the importing process's own database work (insert,
+index rebuild, commit: the part no faster parser can remove), and the same rows copied by
+SQLite itself into a new file with the same table and indexes (``INSERT ... SELECT``: what
+the database write costs with no Python at all).  Both are stated as multiples of the bare
+pass, so they read against the ratio target.
+
 Wall times depend on what else the machine runs: the load average is printed, and the
 CPU-time ratio (all processes of the import vs the bare pass) is printed too, with the
 import's CPU split between the importing process and the parser process.  ``--runs N``
@@ -107,6 +113,44 @@ print(json.dumps({"wall": wall, "inserted": report.inserted,
 """
 
 
+_FLOOR = r"""
+import json, os, sqlite3, sys, time
+# The cost of the database write alone, without any parsing and without Python per row:
+# SQLite copies the imported events (same table, same indexes, same settings) into a new file.
+src, dst = sys.argv[1], sys.argv[2]
+for suffix in ("", "-wal", "-shm"):
+    if os.path.exists(dst + suffix):
+        os.remove(dst + suffix)
+con = sqlite3.connect(dst, isolation_level=None)
+con.execute("PRAGMA journal_mode=WAL")
+con.execute("PRAGMA synchronous=FULL")
+con.execute("PRAGMA cache_size=-65536")
+con.execute("ATTACH ? AS src", (src,))
+(table,) = con.execute("SELECT sql FROM src.sqlite_master WHERE type='table' AND name='events'").fetchone()
+indexes = [r[0] for r in con.execute(
+    "SELECT sql FROM src.sqlite_master WHERE type='index' AND tbl_name='events' AND sql IS NOT NULL")]
+con.execute(table.replace('CREATE TABLE events', 'CREATE TABLE main.events', 1))
+# the unique (case_id, dedup_key) index is implicit in the table's UNIQUE constraint
+con.execute("SELECT count(*), sum(length(text)) FROM src.events").fetchone()  # source into the OS cache
+con.execute("BEGIN IMMEDIATE")
+t = time.process_time()
+con.execute("INSERT INTO main.events SELECT * FROM src.events")
+insert = time.process_time() - t
+t = time.process_time()
+for sql in indexes:
+    con.execute(sql)
+index = time.process_time() - t
+t = time.perf_counter()
+con.execute("COMMIT")
+commit = time.perf_counter() - t
+con.close()
+for suffix in ("", "-wal", "-shm"):
+    if os.path.exists(dst + suffix):
+        os.remove(dst + suffix)
+print(json.dumps({"insert": insert, "index": index, "commit": commit}))
+"""
+
+
 def _run(code: str, *args: str) -> dict[str, object]:
     out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -160,6 +204,7 @@ def _measure(work: Path, sms: Path, calls: Path, size_mb: float, parallel: str) 
     load = os.getloadavg()[0]
     bare = _run(_BARE, str(sms), str(calls))
     first = _run(_IMPORT, parallel, str(home), str(sms), str(calls))
+    floor = _run(_FLOOR, str(home / "dunguard.db"), str(work / "floor.db"))
     bare_after = _run(_BARE, str(sms), str(calls))
     bare_wall = (float(bare["wall"]) + float(bare_after["wall"])) / 2  # type: ignore[arg-type]
     again = _run(_IMPORT, parallel, str(home), str(sms), str(calls))
@@ -178,6 +223,13 @@ def _measure(work: Path, sms: Path, calls: Path, size_mb: float, parallel: str) 
     print("importing process, CPU s : " + ", ".join(f"{k} {v:.1f}" for k, v in phases.items())
           + ("  (rest: parsing and building rows)" if first["cpu_parser"] == 0 else "  (rest: receiving rows)"))
     print(f"ratio import / bare pass : {ratio:.2f} wall (target <= 2.0), {cpu_ratio:.2f} CPU")
+    own = sum(float(phases[k]) for k in ("insert", "index rebuild", "commit"))
+    print(f"database write alone     : this import's insert + index rebuild + commit {own:.1f} s CPU"
+          f" = {own / bare_wall:.2f} x the bare pass, with no parsing")
+    core = float(floor["insert"]) + float(floor["index"]) + float(floor["commit"])  # type: ignore[arg-type]
+    print(f"SQLite core alone        : the same rows copied by SQLite itself (INSERT ... SELECT, no Python):"
+          f" insert {floor['insert']:.1f}, indexes {floor['index']:.1f}, commit {floor['commit']:.1f}"
+          f" = {core:.1f} s = {core / bare_wall:.2f} x the bare pass")
     print(f"re-import (idempotent)   : {again['wall']:.2f} s   peak RSS {again['rss_mb']:.0f} MB"
           f" (parser process {again['worker_rss_mb']:.0f} MB)"
           f"   inserted {again['inserted']:,}, duplicates {again['duplicates']:,}")
