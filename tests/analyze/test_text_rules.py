@@ -299,6 +299,18 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tv.causative", "你太累了，我让你住院休息几天，欠的钱不急。", None, False),
     ("tv.destroy", "欠款不还，我就把你家的电动车推河里。", None, True),
     ("tv.destroy", "欠的钱我明天还，我把你的旧衣服扔出去了。", None, False),
+    ("tv.hurt_outcome", "欠款再拖，我让你下半辈子躺床上过。", None, True),
+    ("tv.hurt_outcome", "医生说我爸要躺床上半年，欠款能不能缓缓。", None, False),
+    ("tv.force", "欠款不还，非要我们动粗是吧。", None, True),
+    ("tv.force", "欠款不急，你先把身体养好，路上可别出什么事，注意安全。", None, False),
+    ("tv.veiled_you", "你老婆孩子每天几点出门我们都知道。", None, True),
+    ("tv.veiled_you", "你老婆孩子每天几点出门我都知道，生日快乐，礼物放门口了。", None, False),
+    ("tv.veiled_child", "你孩子在实验小学三年级二班吧？放学路上注意点。", None, True),
+    ("tv.veiled_child", "你孩子在实验小学三年级二班吧？老师说放学路上注意安全。", None, False),
+    ("in.laolai", "还钱 老赖", None, True),
+    ("in.laolai", "老赖这个词不应该随便用来骂借款人，欠款请按时还。", None, False),
+    ("in.formula", "欠钱不还，你还算个男人吗？", None, True),
+    ("in.formula", "欠钱的事我自己会处理，我还算个男人吧。", None, False),
 ]
 
 
