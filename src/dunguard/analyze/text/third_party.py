@@ -23,8 +23,11 @@ DEBTOR_ROLES = frozenset({"debtor", "guarantor", "self"})
 
 # Something that tells the reader the debtor owes: owing / overdue / an amount.
 _DEBT_DETAIL = re.compile(
-    r"(?:欠(?:款|钱|债|了|我|着)?|逾期|借了|借款(?:已|逾期|未|金额|\d)|未还|不还|没还|拖欠|款子|有笔账|账没|借的钱|"
-    r"\d[\d,.]*\s*(?:元|块|万)|[一二三四五六七八九十两百千万]+(?:元|块|万))"
+    r"(?:欠(?:款|钱|债|了|我|着)?|逾期|yq|超期|过期了|借了|借款(?:已|逾期|未|金额|\d)|未还|不还|没还|拖欠|款子|有笔账|账没|借的钱|"
+    r"借(?:了)?(?:我们|我司|平台)的?钱|账款|款项(?:待|未|没)|(?:没有?|未)结清|还差|透支|逃债|逃废债|赖账|老赖|"
+    r"(?:借贷|借款|债务|网贷)纠纷|被起诉|被执行人|"
+    r"\d[\d,.]*\s*(?:元|块|万)|[一二三四五六七八九十两百千万]+(?:元|块|万)|[一二三四五六七八九两]千[一二三四五六七八九]?(?![米克])"
+    r")"
 )
 
 # Without debt talk, a relay request is collection only if it asks to reach the debtor: call
@@ -35,21 +38,56 @@ _COLLECTION_ASK = re.compile(
     r"在(?:宿舍|家|单位|公司|学校)(?:吗|没)|在不在|找一下|通过您|通过你)"
 )
 
+# A message to a third party that pressures or hunts for the debtor, with no debt word: the
+# debtor must come out and face it, has vanished, is suspected of something, or a lender's
+# risk / collection department is checking up on them (你是他哥吧？跟他说再不出来处理…,
+# 员工黄某是否仍在贵司任职 from a 风控部门, 他人找不到了 你有他别的联系方式吗).
+_PRESSURE = re.compile(
+    r"(?:再不出来|不出来(?:处理|面对|解决)|出来(?:面对|处理|解决)|出面(?:处理|解决)|否则|后果(?:自负|自己|他自己|她自己|由)|"
+    r"躲(?:着|了|起来|债|到)|失联|(?:人|他|她)(?:也)?找不到|找不到(?:他|她|人)|不接(?:我们的?)?电话|"
+    r"涉嫌|立案|yq|风控|贷后|催收|清收|委外|"
+    r"(?:他|她|其)(?:的)?(?:事情|事务|事)(?:[^，,。]{0,8})(?:处理|解决|面对|通知|紧急)|紧急事务|"
+    r"(?:与|和|跟)我们(?:取得)?联系|(?:给|跟)我们(?:一个|个)?(?:答复|回话|回个话|交代)|"
+    r"(?:别的|其他|新的?)联系方式|留(?:给|了)?[^，,。]{0,4}我们)"
+)
+
+# Everyday reasons for asking a relative or colleague to pass something on: not collection.
+_INNOCENT = re.compile(
+    r"(?:快递|包裹|驿站|体检|报告出来|钱包|蛋糕|面试|家长会|婚礼|喜酒|手术|住院|发烧|考试|开会|会议|吃饭|聚会|"
+    r"生日|护照|身份证办|领取|挪车|挪一下|车库|图书馆|打球|加班|放学|接(?:她|他)|背景调查|候选人|入职|"
+    r"邀请|报名|面签|驾校|科目|取件|签收|送货|维修|房租|水电|物业)"
+)
+
 
 def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
     """Span (normalised offsets) showing the message reaches a third party, or None."""
     if ctx.addressee in THIRD_PARTY_ROLES:
         span: tuple[int, int] | None = (0, len(ctx.norm))
+    elif ctx.addressee in DEBTOR_ROLES:
+        return None  # the debtor reads it: wording about their people is not contact with them
     else:
         span = ctx.get("third_party_address")  # cheap checks first: most messages stop here
     if span is None or ctx.blocked():
         return None
+    if ctx.addressee in THIRD_PARTY_ROLES and _DEBT_DETAIL.search(ctx.norm) is None \
+            and _INNOCENT.search(ctx.norm) is not None:
+        return None  # 她钱包落在我车上了 (钱 is a debt cue word): an errand, not a debt
     if not ctx.has("debt"):
-        # Without debt talk, only a message known to go to a third party that asks them to
-        # relay, locate or pass on (the third_party_address cue) counts: 麻烦您转告他回电.
-        if ctx.addressee not in THIRD_PARTY_ROLES or not ctx.has("third_party_address"):
+        # Without debt talk, only a message known to go to a third party counts, and only if it
+        # pressures or hunts for the debtor (_PRESSURE: 再不出来处理, 人找不到了, 风控部门核实),
+        # or asks the reader to relay, locate or pass on (the third_party_address cue) about
+        # reaching the debtor: 麻烦您转告他回电.  Everyday errands (快递, 体检, 钱包) are not.
+        if ctx.addressee not in THIRD_PARTY_ROLES:
             return None
-        if _COLLECTION_ASK.search(ctx.norm) is None:
+        norm = ctx.norm
+        if _INNOCENT.search(norm) is not None:
+            return None
+        pressed = _PRESSURE.search(norm)
+        if pressed is not None:
+            return pressed.span()
+        if not ctx.has("third_party_address"):
+            return None
+        if _COLLECTION_ASK.search(norm) is None:
             return None  # 请转告小李，明天开会改到九点: a relay, but not about reaching the debtor
         return ctx.get("third_party_address")
     return span
@@ -62,7 +100,32 @@ def discloses_debt_to_third_party(ctx: MessageContext) -> tuple[int, int] | None
     return (m.start(), m.end()) if m else None
 
 
+# A third party told they owe the debtor's debt or must act for the creditor: as emergency
+# contact, spouse, parent or colleague they "must repay", "bear joint liability", the debt
+# "moves to their name", their employer "must dock the wages" (false: only a guarantor who
+# signed is liable, and nobody else's wages can be docked without a court).
+_LIABLE = re.compile(
+    r"(?:(?:作为|身为|是)(?:他|她|其)?(?:的)?[^，,。？?]{0,6}(?:紧急联系人|联系人|担保人|家属|家人|亲属|同事|朋友|父母|妈妈|爸爸|妈|爸|"
+    r"老婆|老公|妻子|丈夫|配偶|领导|单位)[^。？?]{0,16}(?:承担|有义务|要还|也要还|得还|也得还|替(?:他|她|其)还|连带)|"
+    r"(?:转到|转移到|算到|记到|落到)(?:你|您)(?:的)?名下|(?:你|您)的征信(?:也)?(?:会|将)|由(?:你|您)(?:来)?承担(?:担保|连带|还款)?责任|"
+    r"(?:有义务|必须|应当)(?:配合|协助)?[^，,。]{0,6}(?:代扣|扣|还款|偿还)|"
+    r"拒不配合[^，,。]{0,6}(?:承担|追究)|连带(?:还款)?责任|夫妻共同债务|(?:也|都)(?:得|要)还|连(?:你|您)(?:的)?(?:工资|房子|存款|银行卡)"
+    r")"
+)
+
+
+def liability_claim_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
+    """Span of a false liability claim made to a third party about the debt, or None."""
+    if addressed_to_third_party(ctx) is None:
+        return None
+    m = _LIABLE.search(ctx.norm)
+    if m is None or re.search(r"(?:不需要|无需|没有义务|不用|不会让|不承担)", ctx.norm):
+        return None
+    return m.span()
+
+
 CHECKS = {
     "addressed_to_third_party": addressed_to_third_party,
     "discloses_debt_to_third_party": discloses_debt_to_third_party,
+    "liability_claim_to_third_party": liability_claim_to_third_party,
 }
