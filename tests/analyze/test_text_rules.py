@@ -252,6 +252,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("im.authority_doc", "你等着，欠款的事法院传票下来直接拘你。", None, False),
     ("im.bare_title", "XX市人民检察院", None, True),
     ("im.bare_title", "地址：XX市人民检察院", None, False),
+    ("tp.reported_contact_act", "你单位的人事我们联系过了，人家说你早就辞职了", None, True),
+    ("tp.reported_contact_act", "你单位的人事我们联系过了，人家说下周一可以来面试", None, False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
