@@ -232,7 +232,7 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tp.addressee", "您好，麻烦您让您儿子给我们回个电话，谢谢。", "contact", True),
     ("fl.seize_compose", "你名下那辆车下周就会被法院拖走拍卖，欠款不还就这样。", None, True),
     ("fl.seize_compose", "你家的车昨天被拖走了？违停罚款交了就能取，欠我的钱不急。", None, False),
-    ("tp.reported_contact", "通讯录里的人我们挨个打过一遍了，你还打算躲到什么时候", None, True),
+    ("tp.reported_contact", "你姐姐已经答应帮你还一半欠款了，剩下的你自己看着办", None, True),
     ("tp.reported_contact", "你姐说让你回家吃饭，她做了一桌子菜", None, False),
     ("fl.authority_consequence", "我是XX区人民法院执行庭的，你的案子今天已经立案了，下午法警就会上门把人带走。", None, True),
     ("fl.authority_consequence", "警惕冒充法院的短信，说要拘留你的都是骗子，请核实。", None, False),
