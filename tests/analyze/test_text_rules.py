@@ -355,6 +355,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("in.laolai_bare", "新闻说老赖一个个都被曝光了", None, False),
     ("vi.arranged", "我們已經安排人員明天上午到你家裡拜訪，請家裡留人。", None, True),
     ("vi.arranged", "明天上门给您装宽带，大概九点到，麻烦家里留人", None, False),
+    ("tv.harm_object", "欠款再不还，我就把你塞进麻袋。", None, True),
+    ("tv.harm_object", "欠款还清了，我们把你的名字从名单里删掉了。", None, False),
     ("in.laolai", "还钱 老赖", None, True),
     ("in.laolai", "老赖这个词不应该随便用来骂借款人，欠款请按时还。", None, False),
     ("in.formula", "欠钱不还，你还算个男人吗？", None, True),
