@@ -46,12 +46,15 @@ _PRESSURE = re.compile(
     r"(?:再不出来|不出来(?:处理|面对|解决)|出来(?:面对|处理|解决)|出面(?:处理|解决)|否则|后果(?:自负|自己|他自己|她自己|由)|"
     r"躲(?:着|了|起来|债|到)|失联|(?:人|他|她)(?:也)?找不到|找不到(?:他|她|人)|不接(?:我们的?)?电话|再不出面|只能(?:一直)?找(?:您|你)|"
     r"(?:是不是|是否)(?:已经)?(?:搬走|跑了|离职|辞职)|断供|外访|本人配合|受托|委托处理|停机|跑路|"
-    r"有没有回(?:过)?家|必须找到|(?:有|知道)(?:他|她)的?(?:消息|下落)[^，,。]{0,6}告诉我们|"
+    r"有没有回(?:过)?家|必须找到|找(?:了)?(?:他|她)(?:好几天|几天|好久)|好几天(?:都)?找不到|(?:有|知道)(?:他|她)的?(?:消息|下落)[^，,。]{0,6}告诉我们|"
     r"涉嫌|立案|yq|风控|贷后|催收|清收|委外|"
     r"(?:他|她|其|某)(?:的|有)?(?:点)?(?:事情|事务|事)(?:[^，,。]{0,8})(?:处理|解决|面对|通知|紧急|配合)|紧急事务|"
     r"(?:与|和|跟)我们(?:取得)?联系|(?:给|跟)我们(?:一个|个)?(?:答复|回话|回个话|交代)|"
     r"(?:别的|其他|新的?)联系方式|留(?:给|了)?[^，,。]{0,4}我们)"
 )
+
+# Telling the reader the debt is none of their business: reassurance, not collection.
+_NOT_YOURS = re.compile(r"(?:跟(?:你|您)没关系|与(?:你|您)无关|和(?:你|您)没关系|不需要替|不用替|没有(?:还款)?义务|不用理|别理|不承担)")
 
 # Everyday reasons for asking a relative or colleague to pass something on: not collection.
 _INNOCENT = re.compile(
@@ -74,6 +77,8 @@ def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
     if ctx.addressee in THIRD_PARTY_ROLES and _DEBT_DETAIL.search(ctx.norm) is None \
             and _INNOCENT.search(ctx.norm) is not None:
         return None  # 她钱包落在我车上了 (钱 is a debt cue word): an errand, not a debt
+    if _NOT_YOURS.search(ctx.norm) is not None:
+        return None  # 你朋友欠钱不还跟你没关系: a friend's reassurance, not collection
     if not ctx.has("debt"):
         # Without debt talk, only a message known to go to a third party counts, and only if it
         # pressures or hunts for the debtor (_PRESSURE: 再不出来处理, 人找不到了, 风控部门核实),
@@ -109,7 +114,7 @@ def discloses_debt_to_third_party(ctx: MessageContext) -> tuple[int, int] | None
 _LIABLE = re.compile(
     r"(?:(?:作为|身为|是)(?:他|她|其)?(?:的)?[^，,。？?]{0,6}(?:紧急联系人|联系人|担保人|家属|家人|亲属|同事|朋友|父母|妈妈|爸爸|妈|爸|"
     r"老婆|老公|妻子|丈夫|配偶|领导|单位)[^。？?]{0,16}(?:承担|有义务|要还|也要还|得还|也得还|替(?:他|她|其)还|连带)|"
-    r"(?:转到|转移到|算到|记到|落到)(?:你|您)(?:的)?名下|(?:你|您)的征信(?:也)?(?:会|将)|由(?:你|您)(?:来)?承担(?:担保|连带|还款)?责任|"
+    r"(?:转到|转移到|算到|记到|落到)(?:你|您)(?:的)?名下|(?:得|要|该|必须)(?:由)?(?:你们|您们|你|您)(?:家里人|家人|家属|全家)?(?:来|替他|替她)?还|(?:你|您)的征信(?:也)?(?:会|将)|由(?:你|您)(?:来)?承担(?:担保|连带|还款)?责任|"
     r"(?:有义务|必须|应当)(?:配合|协助)?[^，,。]{0,6}(?:代扣|扣|还款|偿还)|"
     r"拒不配合[^，,。]{0,6}(?:承担|追究)|连带(?:还款)?责任|夫妻共同债务|(?:也|都)(?:得|要)还|连(?:你|您)(?:的)?(?:工资|房子|存款|银行卡)"
     r")"
