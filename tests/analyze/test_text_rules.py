@@ -258,6 +258,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("fl.crime_you", "你喝了酒还开车，要判刑的，钱的事以后再说。", None, False),
     ("fl.listed_suspect", "逾期再不还，你会被列为经济犯罪嫌疑人。", None, True),
     ("fl.listed_suspect", "他们说要把我列为犯罪嫌疑人，欠款的事该怎么办", None, False),
+    ("tp.reported_compose", "你哥嫂那边已经通知到了，欠款你看着办吧", None, True),
+    ("tp.reported_compose", "你女朋友说你最近压力大，欠的钱我不急。", None, False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
