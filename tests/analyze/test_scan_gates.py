@@ -102,3 +102,19 @@ def test_gates_hold_on_random_mixes_of_rule_material(parts: list[str]) -> None:
     text = "".join(parts)
     for entry in ENTRIES:
         _assert_gates_hold(entry, text)
+
+
+def test_an_entry_whose_needs_a_plain_cue_can_meet_runs_without_a_debt_word() -> None:
+    """``needs: ['debt|you']`` is met by 你 alone, whatever other keys the message has.
+
+    The automaton ranks keys by whether their entries can fire without a debt / menace /
+    locate word; an entry was once ranked as needing one whenever *any* alternative named
+    such a cue, so "你去以贷养贷啊" found nothing while "还钱，你以贷养贷" did.
+    """
+    entry = next(e for e in ENTRIES if e.id == "ib.named")
+    assert "debt|you" in entry.needs  # the precondition this test is about
+    from dunguard.analyze.text.scanner import scan_text
+
+    for text in ("你去以贷养贷啊", "还钱，你以贷养贷"):
+        labels = {f.label for f in scan_text(text).findings}
+        assert "induce_borrowing" in labels, text

@@ -425,7 +425,8 @@ def build(jurisdiction: str = "cn") -> Lexicon:
     # without evaluation (see Scanner.scan).
     #   [0, context)            cue-only keys that give no context (complaint, antifraud …)
     #   [context, needy)        keys of context cues that label entries need (debt, menace)
-    #   [needy, self_sufficient) label keys whose entries all need debt/menace context
+    #   [needy, self_sufficient) label keys whose entries all need debt/menace context (a need
+    #                           counts only if every alternative is such a cue: 'debt|you' does not)
     #   [self_sufficient, n)    label keys usable on their own
     def category(key: str) -> int:
         idxs = lex.by_key[key]
@@ -435,7 +436,7 @@ def build(jurisdiction: str = "cn") -> Lexicon:
             return 1 if cues & CONTEXT_CUES else 0
         if cues & CONTEXT_CUES:
             return 3
-        if all(any(set(n.split("|")) & CONTEXT_CUES for n in e.needs) for e in label_entries):
+        if all(any(set(n.split("|")) <= CONTEXT_CUES for n in e.needs) for e in label_entries):
             return 2
         return 3
 
