@@ -26,6 +26,12 @@ _DEBT_DETAIL = re.compile(
     r"(?:欠(?:款|钱|债|了|我|着)?|逾期|yq|超期|过期了|断供|借了|借款(?:已|逾期|未|金额|\d)|未还|不还|没还|拖欠|款子|有笔账|账没|借的钱|"
     r"借(?:了)?(?:我们|我司|平台)的?钱|账款|款项(?:待|未|没)|(?:没有?|未)结清|还差|透支|逃债|逃废债|赖账|老赖|"
     r"(?:借贷|借款|债务|网贷)纠纷|被起诉|被执行人|"
+    # repaying named as the demand (把钱还上, 还钱, 这笔平了), online loans, Cantonese and
+    # pinyin spellings (借咗钱唔还, qian款已yu期), a loan fraud "suspected", or a bare sum to
+    # repay or cover (把5200还上, 3800先垫上)
+    r"还钱|把钱(?:还|给|整|拿|打|转)|钱(?:还上|还了|还回|赶紧|给我)|这笔[^，,。]{0,3}平|网贷|借咗|唔还|冇还|qian款|yu期|"
+    r"骗贷|贷款诈骗|信用卡诈骗|借贷诈骗|"
+    r"\d{3,}[^，,。\d]{0,6}(?:还上|还了|还清|垫上|先垫)|"
     r"\d[\d,.]*\s*(?:元|块|万)|[一二三四五六七八九十两百千万]+(?:元|块|万)|[一二三四五六七八九两]千[一二三四五六七八九]?(?![米克])"
     r")"
 )
@@ -47,7 +53,7 @@ _PRESSURE = re.compile(
     r"躲(?:着|了|起来|债|到)|失联|(?:人|他|她)(?:也)?找不到|找不到(?:他|她|人)|不接(?:我们的?)?电话|再不出面|只能(?:一直)?找(?:您|你)|"
     r"(?:是不是|是否)(?:已经)?(?:搬走|跑了|离职|辞职)|断供|外访|本人配合|受托|委托处理|停机|跑路|"
     r"有没有回(?:过)?家|必须找到|受委托|(?:电话|手机)(?:一直|总是|老是)(?:关机|打不通|不接)|找(?:了)?(?:他|她)(?:好几天|几天|好久)|好几天(?:都)?找不到|(?:有|知道)(?:他|她)的?(?:消息|下落)[^，,。]{0,6}告诉我们|"
-    r"涉嫌|立案|yq|风控|贷后|催收|清收|委外|"
+    r"涉嫌|立案|yq|yu期|qian款|再不huan|帮(?:他|她)[^，,。]{0,8}(?:垫上|垫一下|先垫)|(?:让|叫)(?:他|她)(?:自己)?看着办|风控|贷后|催收|清收|委外|"
     r"(?:他|她|其|某)(?:的|有)?(?:点)?(?:事情|事务|事)(?:[^，,。]{0,8})(?:处理|解决|面对|通知|紧急|配合|当面沟通)|紧急事务|"
     r"(?:与|和|跟)我们(?:取得)?联系|(?:给|跟)我们(?:一个|个)?(?:答复|回话|回个话|交代)|"
     r"(?:别的|其他|新的?)联系方式|留(?:给|了)?[^，,。]{0,4}我们)"
@@ -61,6 +67,13 @@ _INNOCENT = re.compile(
     r"(?:快递|包裹|驿站|体检|报告出来|钱包|蛋糕|面试|家长会|婚礼|喜酒|手术|住院|发烧|考试|开会|会议|吃饭|聚会|"
     r"生日|聚餐|护照|身份证办|领取|挪车|挪一下|车库|图书馆|打球|加班|放学|没来上课|上课|接(?:她|他)|背景调查|候选人|入职|"
     r"邀请|报名|面签|驾校|科目|取件|签收|送货|维修|房租|水电|漏水|水管|停水|停电|猎头|应聘|工作表现|背调)"
+)
+
+
+# The reader's own dealings with the debtor or the writer (我把借你的钱还上了, 你哥让我帮他还钱的事我办好了):
+# a friend's or relative's message, not collection.
+_OWN_DEALINGS = re.compile(
+    r"(?:借|欠)(?:你|您)的钱|我(?:昨天|今天|刚|刚刚|已经)?把[^，,。]{0,6}还(?:上|清|给你|给您)?了|(?:让|叫)我帮(?:他|她)还"
 )
 
 
@@ -78,7 +91,9 @@ def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
             and _INNOCENT.search(ctx.norm) is not None:
         return None  # 她钱包落在我车上了 (钱 is a debt cue word): an errand, not a debt
     if _NOT_YOURS.search(ctx.norm) is not None:
-        return None  # 你朋友欠钱不还跟你没关系: a friend's reassurance, not collection
+        return None
+    if ctx.addressee in THIRD_PARTY_ROLES and _OWN_DEALINGS.search(ctx.norm) is not None:
+        return None  # 姐，我昨天把借你的钱还上了: the reader's own dealings  # 你朋友欠钱不还跟你没关系: a friend's reassurance, not collection
     if not ctx.has("debt"):
         # Without debt talk, only a message known to go to a third party counts, and only if it
         # pressures or hunts for the debtor (_PRESSURE: 再不出来处理, 人找不到了, 风控部门核实),
@@ -127,6 +142,10 @@ def liability_claim_to_third_party(ctx: MessageContext) -> tuple[int, int] | Non
         return None
     m = _LIABLE.search(ctx.norm)
     if m is None or re.search(r"(?:不需要|无需|没有义务|不用|不会让|不承担)", ctx.norm):
+        return None
+    if re.match(r"有义务(?:督促|提醒|转告|通知|配合联系|协助联系)", ctx.norm[m.end() - 3:]):
+        # 作为紧急联系人有义务督促他: asked to remind, not told to pay (the independent annotators
+        # of heldout15 do not read it as a false legal consequence)
         return None
     return m.span()
 
