@@ -302,6 +302,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("ef.pay_for", "想停催可以在APP里申请延期，不收任何费用。", None, False),
     ("im.header_compose", "XX市公安局经侦支队通知：你的借款逾期已被立案，请尽快处理。", None, True),
     ("im.header_compose", "派出所通知：丢失的钱包已找到，请失主到所里认领。", None, False),
+    ("fl.authority_consequence", "检察院通知：你名下借贷纠纷已移交本院审查，请勿外传。", None, True),
+    ("fl.authority_consequence", "检察院通知：本院办公地点已移交新址，请市民留意。", None, False),
     ("tc.publish", "欠钱不还还有脸天天发朋友圈晒旅游？", None, False),
     ("tc.publish", "明早我们的人会出现在你单位门口，欠款当面谈。", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
