@@ -24,6 +24,15 @@ def test_traditional_fullwidth_case_and_separators() -> None:
     assert NORM("爆 通*讯-录💥") == "爆通讯录"
 
 
+def test_pictographs_that_stand_for_a_word_are_kept_as_that_word() -> None:
+    # a knife or a gun sent as a threat is read as 刀 / 枪, one character for one
+    normed = NORM.normalize("再不还🔪🔪等着😂")
+    assert normed.text == "再不还刀刀等着"
+    assert normed.to_original(3, 5) == (3, 5)
+    assert NORM("🗡️你 🔫") == "刀你枪"  # the variation selector is still deleted
+    assert NORM("笑死😂了") == "笑死了"
+
+
 def test_positions_map_back() -> None:
     normed = NORM.normalize("爆 通*讯录")
     assert normed.text == "爆通讯录"

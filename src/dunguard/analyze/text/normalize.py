@@ -41,7 +41,7 @@ class Normalized:
 class Normalizer:
     """Builds the translate table once; ``normalize`` is then one C-level pass."""
 
-    def __init__(self, t2s: dict[str, str], separators: str) -> None:
+    def __init__(self, t2s: dict[str, str], separators: str, symbols: dict[str, str] | None = None) -> None:
         table: dict[int, int | None] = {}
         for trad, simp in t2s.items():
             table[ord(trad)] = ord(simp)
@@ -59,6 +59,9 @@ class Normalizer:
         for lo, hi in _EMOJI_RANGES:
             for code in range(lo, hi + 1):
                 table[code] = None
+        # pictographs that stand for a word (🔪 → 刀): kept as that character, one for one
+        for sym, word in (symbols or {}).items():
+            table[ord(sym)] = ord(word)
         self.table = table
         self.traditional = frozenset(t2s)
         # runs of deleted characters, to map positions back without a Python loop per character
@@ -107,9 +110,10 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_normalizer(jurisdiction: str = "cn") -> Normalizer:
     path = resources.files("dunguard.analyze") / "rulebooks" / jurisdiction / "normalize.yaml"
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
-    pairs = str(data.get("t2s") or "")
-    t2s: dict[str, str] = {}
-    for item in pairs.split():
-        if len(item) == 2:
-            t2s[item[0]] = item[1]
-    return Normalizer(t2s, str(data.get("separators") or "") + " \t\r\u3000\u00a0\u200b\u200c\u200d\ufeff")
+    separators = str(data.get("separators") or "") + " \t\r\u3000\u00a0\u200b\u200c\u200d\ufeff"
+    return Normalizer(_pairs(data.get("t2s")), separators, _pairs(data.get("symbols")))
+
+
+def _pairs(value: Any) -> dict[str, str]:
+    """'繁简 …' tokens of two characters → {first: second}."""
+    return {item[0]: item[1] for item in str(value or "").split() if len(item) == 2}
