@@ -369,6 +369,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("vi.jargon6", "燃气公司安排人员入户检查，请家中留人", None, False),
     ("vi.post_place", "欠款再拖，你的照片就贴到你们厂门口", None, True),
     ("vi.post_place", "春联我帮你贴你们家门口了，欠的钱不急", None, False),
+    ("tv.escalate_bare", "别让我在路上碰到你，不然你那条胳膊就别要了", None, True),
+    ("tv.escalate_bare", "打球别太拼，不然你那条腿就别要了，医生说的", None, False),
     ("in.bare_person", "你这种lj还好意思借钱", None, True),
     ("in.bare_person", "这些lj都要分类扔，借我个袋子", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
