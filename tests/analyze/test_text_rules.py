@@ -373,6 +373,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tv.escalate_bare", "打球别太拼，不然你那条腿就别要了，医生说的", None, False),
     ("in.bare_person", "你这种lj还好意思借钱", None, True),
     ("in.bare_person", "这些lj都要分类扔，借我个袋子", None, False),
+    ("in.bare_person", "你的照片我们做成表情包了，群里人人都有", None, True),
+    ("in.bare_person", "你这张脸做成海报肯定好看，明天拍婚纱照吧", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
     ("tv.fate", "欠款再拖下去，到时候医院里躺几个月可别怪我们。", None, True),
     ("tv.fate", "我爸住院了在医院里躺着，欠你的钱下个月还。", None, False),
