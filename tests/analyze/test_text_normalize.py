@@ -93,3 +93,19 @@ def test_positions_are_every_kept_character(parts: list[str]) -> None:
     else:
         assert normed.positions == expected
         assert "".join(NORM.char(text[i]) for i in normed.positions) == normed.text
+
+
+def test_spaces_between_the_letters_of_a_pinyin_key_do_not_hide_it() -> None:
+    """'bao tong xun lu' is 'baotongxunlu': a separator before a Latin letter triggers normalisation
+    as one before a Chinese character does (found by the fifth rules pass: 'gong an已经介入')."""
+    latin = [k for k in default_scanner().lex.keys if len(k) >= 4 and k.isascii() and k.isalpha()]
+    assert latin, "the lexicon has pinyin keys"
+    compared = 0
+    for key in latin:
+        plain = f"再不还钱，{key}，你自己看着办"
+        spaced = f"再不还钱，{' '.join(key)}，你自己看着办"
+        expected = {f.label for f in scan_text(plain).findings}
+        if expected:
+            compared += 1
+            assert {f.label for f in scan_text(spaced).findings} == expected, key
+    assert compared, "no pinyin key gives a finding in this frame: the check compares nothing"

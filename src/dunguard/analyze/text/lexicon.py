@@ -454,7 +454,8 @@ def build(jurisdiction: str = "cn") -> Lexicon:
     canonical = set(lex.keys)
     for index, key in enumerate(lex.keys):
         automaton.add_word(key, index)
-        key_chars.update(ch for ch in key if _CJK.match(ch))
+        # a separator before a key's Chinese character or Latin letter ('bao tong xun lu') flags normalisation
+        key_chars.update(ch for ch in key if _CJK.match(ch) or (ch.isascii() and ch.isalpha()))
         for spelling in _variants(key, normalizer, reverse):
             if spelling not in canonical:
                 automaton.add_word(spelling, FLAG)
