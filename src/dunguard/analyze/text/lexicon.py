@@ -31,8 +31,11 @@ from dunguard.analyze.text.normalize import Normalizer, load_normalizer
 from dunguard.errors import FormatError
 
 DEFAULT_UNLESS = ("negated", "complaint", "antifraud")
-# Cues that supply the "this is about a debt" context most label entries need.
-CONTEXT_CUES = frozenset({"debt", "menace", "locate"})
+# Conditions an entry's ``needs`` / ``unless`` may name besides the cues of cues.yaml:
+# "you" (the message addresses someone: 你/您), "third_party" (it reaches someone other
+# than the debtor: the addressee, or the third_party_address cue), "negated" (a negation
+# earlier in the same clause; ``unless`` only).
+BUILTIN_CONDITIONS = frozenset({"you", "third_party", "negated"})
 FLAG = 1 << 30  # automaton value of a flag key (above every key index: one max() finds it)
 # libyaml's safe loader when PyYAML was built with it (same documents, several times faster)
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -93,6 +96,10 @@ class Lexicon:
     first_relevant: int = 0
     first_self_sufficient: int = 0
     check_entries: list[Entry] = field(default_factory=list)
+    # cues declared ``context: true`` in cues.yaml: they supply the collection context
+    # ("this is about a debt") most label entries need; a caller that knows the context from
+    # outside the message (the sender's earlier collection messages) may supply them
+    context_cues: frozenset[str] = frozenset()
 
 
 def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
@@ -370,8 +377,11 @@ def build(jurisdiction: str = "cn") -> Lexicon:
         entry.index = len(lex.entries)
         lex.entries.append(entry)
 
+    context_cues: set[str] = set()
     for name, raw in (cues_data.get("cues") or {}).items():
         where = f"{jurisdiction}/lexicon/cues.yaml:{name}"
+        if raw.get("context", False):
+            context_cues.add(str(name))
         joined = "|".join(f"(?:{x})" for x in raw.get("patterns") or ())
         combined = _compile(joined, macros, where)
         pats = (combined,) if combined else ()
@@ -411,6 +421,9 @@ def build(jurisdiction: str = "cn") -> Lexicon:
             if entry.check:
                 lex.check_entries.append(entry)
 
+    lex.context_cues = frozenset(context_cues)
+    _check_conditions(lex, jurisdiction)
+
     # key -> entries; keys are stored normalised
     by_key: dict[str, list[int]] = {}
     for entry in lex.entries:
@@ -428,15 +441,17 @@ def build(jurisdiction: str = "cn") -> Lexicon:
     #   [needy, self_sufficient) label keys whose entries all need debt/menace context (a need
     #                           counts only if every alternative is such a cue: 'debt|you' does not)
     #   [self_sufficient, n)    label keys usable on their own
+    context = lex.context_cues
+
     def category(key: str) -> int:
         idxs = lex.by_key[key]
         cues = {lex.entries[i].cue for i in idxs if lex.entries[i].cue}
         label_entries = [lex.entries[i] for i in idxs if lex.entries[i].cue is None]
         if not label_entries and "third_party_address" not in cues:
-            return 1 if cues & CONTEXT_CUES else 0
-        if cues & CONTEXT_CUES:
+            return 1 if cues & context else 0
+        if cues & context:
             return 3
-        if all(any(set(n.split("|")) <= CONTEXT_CUES for n in e.needs) for e in label_entries):
+        if all(any(set(n.split("|")) <= context for n in e.needs) for e in label_entries):
             return 2
         return 3
 
@@ -467,6 +482,21 @@ def build(jurisdiction: str = "cn") -> Lexicon:
     automaton.make_automaton()
     lex.automaton = automaton
     return lex
+
+
+def _check_conditions(lex: Lexicon, jurisdiction: str) -> None:
+    """Every name in an entry's ``needs`` and ``unless`` is a cue or a built-in condition:
+    a misspelt one would never hold, silently turning the entry into a suggestion only."""
+    known = {e.cue for e in lex.entries if e.cue is not None} | BUILTIN_CONDITIONS
+    for entry in lex.entries:
+        if entry.label is None:
+            continue
+        named = [("needs", c) for need in entry.need_sets for c in sorted(need)]
+        named += [("unless", c) for c in entry.unless]
+        for field_name, name in named:
+            if name not in known or (name == "negated" and field_name == "needs"):
+                raise FormatError("analyze.rulebook.bad_field", file=f"{jurisdiction}/lexicon:{entry.id}",
+                                  field=field_name, value=name)
 
 
 CheckFn = Callable[..., Any]
