@@ -92,10 +92,12 @@ def test_finding_not_produced_again_is_stale_not_deleted(home: Home) -> None:
     case = make_case(home)
     add_events(home, case.id, [sms(utc(2026, 3, 2, 2), COLLECTOR, "随便什么内容")])
 
-    def flags(text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]:
+    def flags(text: str, *, addressee: str | None, time: dt.date | None,
+              context: frozenset[str] = frozenset()) -> list[TextHit]:
         return [TextHit("insult", "T6", (0, 2))]
 
-    def silent(text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]:
+    def silent(text: str, *, addressee: str | None, time: dt.date | None,
+               context: frozenset[str] = frozenset()) -> list[TextHit]:
         return []
 
     analyze_case(home, case.id, scanner=flags)
@@ -110,6 +112,33 @@ def test_finding_not_produced_again_is_stale_not_deleted(home: Home) -> None:
     analyze_case(home, case.id, scanner=flags)
     (back,) = findings(home, case.id, label="insult")
     assert not back.stale and back.status == "dismissed" and back.id == f.id
+
+
+VEILED = "晚上走夜路小心点，别被车撞了"
+
+
+def test_a_collectors_later_veiled_threat_is_read_with_its_earlier_messages(home: Home) -> None:
+    """The same words are a threat from a number that demanded repayment before, and nothing
+    from a number that never did (or before it first did); the finding says why."""
+    case = make_case(home)
+    stranger = "+8617012345699"
+    add_events(home, case.id, [
+        sms(utc(2026, 3, 1, 2), COLLECTOR, VEILED),  # before its first collection message
+        sms(utc(2026, 3, 2, 2), COLLECTOR, "你在我司的借款已逾期5天，今天务必还款。"),
+        sms(utc(2026, 3, 3, 14), COLLECTOR, VEILED),
+        sms(utc(2026, 3, 3, 15), stranger, VEILED),
+    ])
+    analyze_case(home, case.id)
+    (f,) = findings(home, case.id, label="threat_violence")
+    assert f.attribution == "17012345601" and f.count == 1
+    (ref,) = f.evidence_refs
+    with home.store.session() as s:
+        ev = s.get(Event, ref["event_id"])
+        assert ev is not None and ev.text == VEILED and ev.time_utc.day == 3
+    assert "其中1条消息本身没有提到欠款，是结合同一号码此前发来的催收消息判断的。" in f.summary
+    assert "可能违反" in f.summary
+    (en,) = [x for x in list_findings(home, case.id, lang="en") if x.label == "threat_violence"]
+    assert "read together with the collection messages the same number had sent before" in en.summary
 
 
 def test_night_contact_is_judged_in_the_case_time_zone(home: Home) -> None:
@@ -296,7 +325,8 @@ def test_a_failing_analysis_changes_nothing(home: Home) -> None:
     case = make_case(home)
     add_events(home, case.id, [sms(utc(2026, 3, 2, 2), COLLECTOR, THREAT)])
 
-    def broken(text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]:
+    def broken(text: str, *, addressee: str | None, time: dt.date | None,
+               context: frozenset[str] = frozenset()) -> list[TextHit]:
         raise RuntimeError("detector crashed")
 
     with pytest.raises(RuntimeError):

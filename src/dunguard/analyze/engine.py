@@ -164,10 +164,18 @@ class TextHit:
     span: tuple[int, int]
     basis: tuple[str, ...] = ()
     source: str = "rule"
+    # context cues the rule relied on that the message itself lacks ("debt": the number had
+    # already sent collection messages); () when the message stands on its own
+    context: tuple[str, ...] = ()
 
 
 class TextScanner(Protocol):
-    def __call__(self, text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]: ...
+    def __call__(self, text: str, *, addressee: str | None, time: dt.date | None,
+                 context: frozenset[str] = ...) -> list[TextHit]: ...
+
+
+# What a number's earlier collection messages tell about its later ones: they are about the debt.
+SENDER_CONTEXT = frozenset({"debt"})
 
 
 def _field(obj: Any, name: str) -> Any:
@@ -181,13 +189,15 @@ def default_text_scanner() -> TextScanner | None:
     except ImportError:  # pragma: no cover - the text half ships with the package
         return None
 
-    def scan(text: str, *, addressee: str | None, time: dt.date | None) -> list[TextHit]:
-        result = scan_text(text, addressee=addressee, time=time)
+    def scan(text: str, *, addressee: str | None, time: dt.date | None,
+             context: frozenset[str] = frozenset()) -> list[TextHit]:
+        result = scan_text(text, addressee=addressee, time=time, context=context)
         hits = []
         for f in _field(result, "findings") or ():
             span = _field(f, "span")
             hits.append(TextHit(str(_field(f, "label")), str(_field(f, "rule")),
-                                (int(span[0]), int(span[1])), tuple(_field(f, "basis") or ())))
+                                (int(span[0]), int(span[1])), tuple(_field(f, "basis") or ()),
+                                context=tuple(_field(f, "context") or ())))
         return hits
 
     return scan
@@ -567,6 +577,10 @@ def _load_rows(
     dates: dict[int, dt.date] = {}
     details = facts.attributions
     shared: dict[Any, Any] = {}  # one object per distinct kind / direction / status / day / minute
+    # numbers that already sent collection messages (a lender party's numbers from the start):
+    # their later texts are read as being about the debt even when they do not say so
+    # ("晚上走夜路小心点" from a number that demanded repayment yesterday)
+    known_collectors: set[str] = set(party_lenders) - set(debtor)
     for (ev_id, kind, direction, ts, e164, raw, channel, text, duration, status, evidence_id,
          number_kind) in session.connection().execute(stmt.execution_options(yield_per=20_000)):
         ts = int(ts)
@@ -601,7 +615,10 @@ def _load_rows(
                 on = dates.get(day)
                 if on is None:
                     on = dates[day] = dt.date.fromordinal(day)
-                hits = scan(row.text, addressee=addressee, time=on)
+                if number is not None and number in known_collectors and contact is None:
+                    hits = scan(row.text, addressee=addressee, time=on, context=SENDER_CONTEXT)
+                else:
+                    hits = scan(row.text, addressee=addressee, time=on)
                 scanned += 1
             if reader is not None and kind in SUGGEST_KINDS and (contact is None or row.from_contact_device):
                 hits = reader.read(ev_id, row.text, "contact" if row.from_contact_device else None, hits,
@@ -626,6 +643,8 @@ def _load_rows(
                         if other and other != number:
                             templates[f"mention:{number}:{other}"].update((number, other))
         row.collector = collector and contact is None and not is_debtor
+        if row.collector and number is not None:
+            known_collectors.add(number)
         if row.text is not None and direction != "out" and kind != "diary" and contact is None and not (
             channel or ""
         ).startswith("notice"):
@@ -789,6 +808,8 @@ def _text_drafts(rows: list[Row], text_hits: dict[int, list[TextHit]], book: Rul
                 d.count += 1
             if h.source == "user":
                 d.facts["user_confirmed"] = int(d.facts.get("user_confirmed", 0)) + 1
+            if h.context:
+                d.facts["sender_context"] = int(d.facts.get("sender_context", 0)) + 1
             d.refs.append((ev_id, h.span))
     return list(drafts.values())
 
@@ -918,6 +939,8 @@ def render_summary(
     parts = [what]
     if facts.get("user_confirmed"):
         parts.append(t("engine.summary.user_confirmed", lang=lang, n=facts["user_confirmed"]))
+    if facts.get("sender_context"):
+        parts.append(t("engine.summary.sender_context", lang=lang, n=facts["sender_context"]))
     if laws:
         parts.append(t("engine.legal.law", lang=lang, citations=cite_compact(laws, lang)))
     for condition, statutes in conditional.items():

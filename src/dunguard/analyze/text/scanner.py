@@ -45,7 +45,7 @@ from dunguard.analyze.text.normalize import Normalized
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _NEGATION = re.compile(
     r"(?:不会|不得|绝不|决不|从不|从未|未曾|禁止|请勿|切勿|不存在|并非|无需|不用|不再|不收取|承诺不|严禁|杜绝|"
-    r"并没有|从没有|我们没有|我司没有|不涉及|不可能|不能(?!怪|再拖|再等|再躲|拖))"
+    r"并没有|从没有|我们没有|我司没有|不涉及|不可能|没必要|没有必要|用不着|哪有什么|哪来的什么|没有什么|不能(?!怪|再拖|再等|再躲|拖))"
 )
 _NOT_NEGATION = re.compile(r"不会(?:放过|善罢甘休|客气|手软|让你好过|轻易|再给)|不再(?:给你|提醒|通知你|宽限)")
 
@@ -65,10 +65,16 @@ class TextFinding:
     trigger: str  # the normalised lexicon key (or check name) that anchored the finding
     entry: str
     basis: tuple[str, ...] = ()
+    # context cues the finding relied on that the message itself lacks, supplied by the
+    # caller (``scan(context=...)``: the sender's earlier collection messages); () if none
+    context: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "rule": self.rule, "span": list(self.span), "basis": list(self.basis),
-                "entry": self.entry, "trigger": self.trigger}
+        out: dict[str, Any] = {"label": self.label, "rule": self.rule, "span": list(self.span),
+                               "basis": list(self.basis), "entry": self.entry, "trigger": self.trigger}
+        if self.context:
+            out["context"] = list(self.context)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +265,13 @@ class Scanner:
         self._rules = {e.index: e.rule or self.label_rule[e.label] for e in entries if e.label is not None}
 
     # -- public -------------------------------------------------------------------
-    def scan(self, text: str, *, addressee: str | None = None, time: Any = None) -> ScanResult:
+    def scan(self, text: str, *, addressee: str | None = None, time: Any = None,
+             context: frozenset[str] = frozenset()) -> ScanResult:
+        """Scan one message.  ``context``: context cues known from outside the message (in a
+        case, ``{"debt"}`` for a number that already sent collection messages); an entry that
+        needs a cue the message lacks may use them, and its finding names them."""
+        if context:
+            return self._scan_in_context(text, addressee, time, context)
         hits = list(self._iter(text))
         if not hits:
             if addressee is None or addressee not in _THIRD_PARTY_ROLES:
@@ -285,6 +297,25 @@ class Scanner:
                 else:
                     return EMPTY
         return self._evaluate(text, to_original, hits, addressee, _as_date(time))
+
+    def _scan_in_context(self, text: str, addressee: str | None, time: Any, context: frozenset[str]) -> ScanResult:
+        """``scan`` with supplied context cues: the early exit for a message without any
+        context key does not apply (the context is known)."""
+        unknown = context - self.lex.context_cues
+        if unknown:
+            raise ValueError(f"not a context cue: {', '.join(sorted(unknown))}")
+        hits = list(self._iter(text))
+        to_original: Callable[[int, int], tuple[int, int]] = _identity
+        if hits and max(map(_VALUE, hits)) == FLAG:
+            norm = self.lex.normalizer(text)
+            if len(norm) != len(text):
+                to_original = _LazyOriginal(text, self.lex.normalizer)
+            text = norm
+            hits = [hit for hit in self._iter(text) if hit[1] != FLAG]
+        top = max(map(_VALUE, hits)) if hits else -1
+        if top < self.first_relevant and (addressee is None or addressee not in _THIRD_PARTY_ROLES):
+            return EMPTY
+        return self._evaluate(text, to_original, hits, addressee, _as_date(time), context)
 
     def prepare(self) -> Scanner:
         """Derive everything built on first use now (the entries' gates): before forking
@@ -355,7 +386,8 @@ class Scanner:
         return entry.pattern.search(norm, s0, s1) or _DEAD
 
     def _evaluate(self, norm: str, to_original: Callable[[int, int], tuple[int, int]],
-                  hits: list[tuple[int, int]], addressee: str | None, day: dt.date | None) -> ScanResult:
+                  hits: list[tuple[int, int]], addressee: str | None, day: dt.date | None,
+                  given: frozenset[str] = frozenset()) -> ScanResult:
         ends = [m.start() for m in _SENTENCE_END.finditer(norm)]
         ctx = MessageContext(norm, addressee, ends)
         cues = ctx.cues
@@ -428,11 +460,15 @@ class Scanner:
                     if blocked:
                         continue
                     missing = None
+                    supplied: set[str] | None = None
                     for need in entry.need_sets:
                         for c in need:
                             if c in cues or (c not in decided and has(c)):
                                 break
                         else:
+                            if given and not need.isdisjoint(given):  # known from outside the message
+                                supplied = (supplied or set()) | (need & given)
+                                continue
                             missing = need
                             break
                     if missing is not None or entry.suggest:
@@ -446,7 +482,7 @@ class Scanner:
                     seen[label] = span
                     found.add(label)
                     findings.append(TextFinding(label, rule, to_original(*span), key, entry.id,
-                                                self._basis(rule, day)))
+                                                self._basis(rule, day), tuple(sorted(supplied or ()))))
 
         for entry in self.lex.check_entries:
             assert entry.label is not None and entry.check is not None
@@ -500,7 +536,7 @@ def default_scanner(jurisdiction: str = "cn") -> Scanner:
 
 
 def scan_text(text: str, *, channel: str | None = None, addressee: str | None = None,
-              time: Any = None) -> ScanResult:
+              time: Any = None, context: frozenset[str] = frozenset()) -> ScanResult:
     """Find illegal-collection acts in one message.
 
     ``addressee``: who received it — ``"debtor"`` (default assumption), or a third-party
@@ -508,7 +544,9 @@ def scan_text(text: str, *, channel: str | None = None, addressee: str | None = 
     ``time``: the message time (datetime, date or ISO string); it picks the statute
     versions in force (治安管理处罚法 第四十二条 before 2026-01-01, 第五十条 from then);
     without it the current versions are cited.  ``channel`` (sms, call, chat, …) is
-    accepted for the record; text rules do not depend on it yet.
+    accepted for the record; text rules do not depend on it yet.  ``context``: context
+    cues known from outside the message (``{"debt"}``: the sender already sent collection
+    messages); findings that relied on them say so in ``TextFinding.context``.
     """
     del channel
-    return default_scanner().scan(text, addressee=addressee, time=time)
+    return default_scanner().scan(text, addressee=addressee, time=time, context=context)
