@@ -80,6 +80,22 @@ def test_strict_stops_at_the_first_bad_line(tmp_path: Path, capsys: pytest.Captu
     assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["a"]
 
 
+def test_from_collector_reads_a_line_as_about_the_debt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A corpus of reported collection messages: "晚上走夜路小心点" from a collector is a threat,
+    the same words with nothing known about the sender are not; a non-boolean flag is a bad line."""
+    veiled = "晚上走夜路小心点，别被车撞了"
+    src = _write(tmp_path / "in.jsonl", [{"id": 1, "text": veiled}, {"id": 2, "text": veiled, "from_collector": True},
+                                         {"id": 3, "text": "明天降温，出门注意保暖", "from_collector": True},
+                                         {"id": 4, "text": veiled, "from_collector": "yes"}])
+    out = tmp_path / "out.jsonl"
+    result = _invoke(capsys, ["scan", str(src), "-o", str(out)])
+    assert result.exit_code == 0
+    rows = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert rows[1]["labels"] == [] and rows[3]["labels"] == []
+    assert rows[2]["labels"] == ["threat_violence"] and rows[2]["findings"][0]["context"] == ["debt"]
+    assert 4 not in rows and "第 4 行" in result.output and "from_collector" in result.output
+
+
 def test_jobs_keep_input_order(tmp_path: Path) -> None:
     rows = [{"id": i, "text": f"第{i}条：欠款不还就爆你通讯录" if i % 3 == 0 else f"第{i}条：明天见"} for i in range(500)]
     lines = [json.dumps(r, ensure_ascii=False).encode() for r in rows]

@@ -1,7 +1,11 @@
 """Case-free batch scanning of JSON-lines files (``dunguard scan``).
 
 Input: one JSON object per line, ``{"id", "text", optional "channel", "addressee",
-"time"}``.  Output: one line per good input line, in input order::
+"time", "from_collector"}``.  ``"from_collector": true`` says the sender is known to be
+collecting a debt (a corpus of reported collection messages, or a number that already sent
+them): the message is then read as being about the debt even when it does not say so, as
+``dunguard analyze`` does for a case (findings that relied on it carry ``"context":
+["debt"]``).  Output: one line per good input line, in input order::
 
     {"id", "labels": [...], "findings": [{"label", "rule", "span": [start, end],
      "basis": [...], "entry", "trigger"}], "suggested": [...]}
@@ -28,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dunguard.analyze.text.scanner import EMPTY, default_scanner
+
+SENDER_CONTEXT = frozenset({"debt"})
 from dunguard.errors import FormatError, UsageError
 from dunguard.i18n import t
 
@@ -81,11 +87,14 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     for name in _OPTIONAL_STR_FIELDS:
         if rec.get(name) is not None and not isinstance(rec[name], str):
             return None, t("analyze.scan.bad_field", field=name)
+    if rec.get("from_collector") is not None and not isinstance(rec["from_collector"], bool):
+        return None, t("analyze.scan.bad_bool", field="from_collector")
     return rec, None
 
 
 def scan_record(rec: dict[str, Any]) -> dict[str, Any]:
-    result = default_scanner().scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"))
+    result = default_scanner().scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"),
+                                    context=SENDER_CONTEXT if rec.get("from_collector") else frozenset())
     return {"id": rec["id"], **result.to_dict()}
 
 
@@ -127,7 +136,10 @@ def process_chunk(chunk: tuple[int, list[bytes]], model: bool = False) -> ChunkR
         if rec is None:
             bad.append((lineno, error or "", size))
             continue
-        result = scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"))
+        if rec.get("from_collector"):
+            result = scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"), context=SENDER_CONTEXT)
+        else:
+            result = scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"))
         extra: list[dict[str, Any]] = []
         if suggester is not None:
             known = {*result.labels, *(s.label for s in result.suggested)}

@@ -23,7 +23,9 @@ from dunguard.i18n import t
 def scan_command(input_path: str, output_path: str, jobs: int, strict: bool, use_model: bool) -> None:
     """扫描 JSONL 文件中的每条消息，输出识别出的违法催收标签、依据和位置。
 
-    Each input line: {"id", "text", optional "channel", "addressee", "time"}.
+    Each input line: {"id", "text", optional "channel", "addressee", "time", "from_collector"}
+    ("from_collector": true when the sender is known to be collecting a debt: the text is then
+    read as being about the debt even when it does not say so).
     Each output line (same order): {"id", "labels", "findings", "suggested"}.
     "labels" holds only what the rules found; "suggested" holds candidates for a person to
     check (with --model also the statistical model's, marked "source": "model").
