@@ -31,9 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from dunguard.analyze.text.scanner import EMPTY, default_scanner
-
-SENDER_CONTEXT = frozenset({"debt"})
+from dunguard.analyze.text.scanner import EMPTY, SENDER_CONTEXT, default_scanner
 from dunguard.errors import FormatError, UsageError
 from dunguard.i18n import t
 

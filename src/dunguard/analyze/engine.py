@@ -77,6 +77,7 @@ from dunguard.analyze.behaviour import third_party as b_third
 from dunguard.analyze.finding_facts import FindingFacts
 from dunguard.analyze.rulebook import Rulebook, Statute
 from dunguard.analyze.rulebook import load as load_rulebook
+from dunguard.analyze.text.scanner import SENDER_CONTEXT
 from dunguard.errors import NotFoundError
 from dunguard.home import Home
 from dunguard.i18n import t
@@ -173,9 +174,6 @@ class TextScanner(Protocol):
     def __call__(self, text: str, *, addressee: str | None, time: dt.date | None,
                  context: frozenset[str] = ...) -> list[TextHit]: ...
 
-
-# What a number's earlier collection messages tell about its later ones: they are about the debt.
-SENDER_CONTEXT = frozenset({"debt"})
 
 
 def _field(obj: Any, name: str) -> Any:

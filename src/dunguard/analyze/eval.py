@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from dunguard.analyze.text.scanner import scan_text
+from dunguard.analyze.text.scanner import SENDER_CONTEXT, scan_text
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DATA_DIR = REPO_ROOT / "tests" / "data" / "analyze"
@@ -74,14 +74,13 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 # the kinds of labelled message a lender or its collectors send (``--from-collector``)
 FROM_COLLECTOR_KINDS = frozenset({"col", "lawful", "antifraud", "negation"})
-_DEBT = frozenset({"debt"})
 
 
 def evaluate(records: list[dict[str, Any]], from_collector: bool = False) -> Scores:
     scores = Scores()
     for rec in records:
         gold = set(rec.get("labels") or ())
-        context = _DEBT if from_collector and rec.get("kind") in FROM_COLLECTOR_KINDS else frozenset()
+        context = SENDER_CONTEXT if from_collector and rec.get("kind") in FROM_COLLECTOR_KINDS else frozenset()
         result = scan_text(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"), context=context)
         pred = set(result.labels)
         for label in pred & gold:

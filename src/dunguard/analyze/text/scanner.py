@@ -52,6 +52,10 @@ _NOT_NEGATION = re.compile(r"不会(?:放过|善罢甘休|客气|手软|让你�
 _VALUE = operator.itemgetter(1)
 _THIRD_PARTY_ROLES = third_party.THIRD_PARTY_ROLES
 
+# The context a sender known to collect gives its messages: they are about the debt
+# (``analyze`` after a number's first collection message; ``scan`` lines "from_collector").
+SENDER_CONTEXT = frozenset({"debt"})
+
 _CUE_WINDOW = 24  # cue patterns are local: chars either side of the cue key they may use
 
 CHECKS: dict[str, Callable[[MessageContext], tuple[int, int] | None]] = {**third_party.CHECKS}
