@@ -40,6 +40,8 @@ _MESSAGES: list[tuple[int, str, str, int, str]] = [
     (8, "23:15", "17012345601", 1, "装死是吧？你这种人渣早晚出门被车撞，等着瞧。"),
     (8, "16:40", "17112345603", 1, "这个月不处理，你老家那边的人都会收到你的照片。"),  # veiled: a model suggestion
     (9, "11:11", "10086", 1, "【中国移动】您本月话费账单已出，请及时缴费。"),
+    # no debt word: a threat because this number demanded repayment before (sender context)
+    (9, "22:40", "17112345604", 1, "晚上走夜路小心点，别被车撞了。"),
     (10, "15:20", "13800000001", 2, "妈，别理他们，他们这样是违法的，我在处理。"),
 ]
 

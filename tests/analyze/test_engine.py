@@ -135,10 +135,14 @@ def test_a_collectors_later_veiled_threat_is_read_with_its_earlier_messages(home
     with home.store.session() as s:
         ev = s.get(Event, ref["event_id"])
         assert ev is not None and ev.text == VEILED and ev.time_utc.day == 3
-    assert "其中1条消息本身没有提到欠款，是结合同一号码此前发来的催收消息判断的。" in f.summary
+    assert "这条消息本身没有提到欠款，是结合同一号码此前发来的催收消息判断的。" in f.summary
     assert "可能违反" in f.summary
     (en,) = [x for x in list_findings(home, case.id, lang="en") if x.label == "threat_violence"]
     assert "read together with the collection messages the same number had sent before" in en.summary
+    add_events(home, case.id, [sms(utc(2026, 3, 4, 2), COLLECTOR, "再不还钱，小心我找人打断你的腿")])
+    analyze_case(home, case.id)
+    (f,) = findings(home, case.id, label="threat_violence")
+    assert f.count == 2 and "其中1条消息本身没有提到欠款" in f.summary  # the other one says it
 
 
 def test_night_contact_is_judged_in_the_case_time_zone(home: Home) -> None:

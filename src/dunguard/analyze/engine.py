@@ -938,7 +938,9 @@ def render_summary(
     if facts.get("user_confirmed"):
         parts.append(t("engine.summary.user_confirmed", lang=lang, n=facts["user_confirmed"]))
     if facts.get("sender_context"):
-        parts.append(t("engine.summary.sender_context", lang=lang, n=facts["sender_context"]))
+        one = count == 1 and facts["sender_context"] == 1
+        parts.append(t("engine.summary.sender_context_one" if one else "engine.summary.sender_context",
+                       lang=lang, n=facts["sender_context"]))
     if laws:
         parts.append(t("engine.legal.law", lang=lang, citations=cite_compact(laws, lang)))
     for condition, statutes in conditional.items():
