@@ -548,6 +548,16 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("vi.post_village", "物业通知：明天到你们楼下贴停水告示", None, False),
     ("vi.see_at_door", "周六上门见", None, True),
     ("vi.see_at_door", "宽带师傅说明天上门见", None, False),
+    ("tv.family_known", "你儿子每天早上七点出门上学，背蓝色书包，我们都知道", None, True),
+    ("tv.family_known", "孩子每天几点放学老师都会通知，家长们我们都知道的", None, False),
+    ("tv.alone_rhetorical", "你老家在哪个村我们清楚，你妈一个人住吧", None, True),
+    ("tv.alone_rhetorical", "你妈一个人住吧？周末我们陪你去看看她", None, False),
+    ("tv.follow_everywhere", "你躲到哪我们的人就跟到哪，别以为换城市有用", None, True),
+    ("tv.follow_everywhere", "你老婆孩子跑不了，哈哈，一家人出去旅游玩得开心", None, False),
+    ("vi.agent_at", "明天中午我们在你们公司前台等，你自己看着办", None, True),
+    ("vi.agent_at", "明天中午我们在你家楼下等你，一起去吃饭", None, False),
+    ("vi.on_the_way", "兄弟们已经在来你们村的路上了", None, True),
+    ("vi.on_the_way", "我们已经在去你家的路上了，蛋糕买好了，生日快乐", None, False),
 ]
 
 
