@@ -558,6 +558,10 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("vi.agent_at", "明天中午我们在你家楼下等你，一起去吃饭", None, False),
     ("vi.on_the_way", "兄弟们已经在来你们村的路上了", None, True),
     ("vi.on_the_way", "我们已经在去你家的路上了，蛋糕买好了，生日快乐", None, False),
+    ("tv.school_known", "你娃儿在哪个幼儿园我们都晓得", None, True),
+    ("tv.school_known", "你娃儿在哪个幼儿园我们都晓得，老师上次家长会说过", None, False),
+    ("vi.knock", "明早七点去你们宿舍门口敲门", None, True),
+    ("vi.knock", "明早去你家敲门叫你起床，别睡过头", None, False),
 ]
 
 
