@@ -562,6 +562,9 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tv.school_known", "你娃儿在哪个幼儿园我们都晓得，老师上次家长会说过", None, False),
     ("vi.knock", "明早七点去你们宿舍门口敲门", None, True),
     ("vi.knock", "明早去你家敲门叫你起床，别睡过头", None, False),
+    ("tv.cond_hazard", "钱再不到账，你家那个小卖部晚上最好有人守着", None, True),
+    ("tv.cond_hazard", "再不交电费就停电了，你家晚上最好有人守着电闸", None, False),
+    ("tv.veiled_compose", "老公，钱的事别着急，晚上开车注意安全，到家给我打电话", None, False),
 ]
 
 
