@@ -564,6 +564,12 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("vi.knock", "明早去你家敲门叫你起床，别睡过头", None, False),
     ("tv.cond_hazard", "钱再不到账，你家那个小卖部晚上最好有人守着", None, True),
     ("tv.cond_hazard", "再不交电费就停电了，你家晚上最好有人守着电闸", None, False),
+    ("tv.found_anywhere", "听说你儿子在外地读书？再拖下去，宿舍我们也找得到", None, True),
+    ("tv.found_anywhere", "他们说你儿子宿舍我们也找得到，我被吓坏了怎么办", None, False),
+    ("vi.settle_there", "明早就到你单位，咱们当面说清楚", None, True),
+    ("vi.settle_there", "明早到你公司对账，咱们当面说清楚货款", None, False),
+    ("vi.strangers_near", "听说你妈住院了？再不还钱，医院我们也找得到", None, True),
+    ("vi.strangers_near", "物业提醒：你家楼下最近出现陌生人，请注意防范", None, False),
     ("tv.veiled_compose", "老公，钱的事别着急，晚上开车注意安全，到家给我打电话", None, False),
 ]
 
