@@ -67,6 +67,14 @@ _PRESSURE = re.compile(
 # Telling the reader the debt is none of their business: reassurance, not collection.
 _NOT_YOURS = re.compile(r"(?:跟(?:你|您)没关系|与(?:你|您)无关|和(?:你|您)没关系|不需要替|不用替|没有(?:还款)?义务|不用理|别理|不承担)")
 
+# The writer is not collecting for a lender: the borrower writing to their own people (我借网贷的事
+#连累你了), or a friend who lent the money personally (你弟弟借我那三千块钱还没还).  Lenders and
+# their collectors say 我们 / 我司 / 平台.
+_PERSONAL = re.compile(
+    r"我(?:借|欠)(?:了)?(?:的)?(?:网贷|贷款|好几个平台|几个平台)|我的?(?:网贷|贷款|借款)(?:的事|逾期)|"
+    r"(?:借|欠)我(?!们|司|方|行|平台)(?:的|那)?[^，,。们司]{0,6}钱"
+)
+
 # Everyday reasons for asking a relative or colleague to pass something on: not collection.
 _INNOCENT = re.compile(
     r"(?:快递|包裹|驿站|体检|报告出来|钱包|蛋糕|面试|家长会|婚礼|喜酒|手术|住院|发烧|考试|开会|会议|吃饭|聚会|"
@@ -95,7 +103,7 @@ def addressed_to_third_party(ctx: MessageContext) -> tuple[int, int] | None:
     if ctx.addressee in THIRD_PARTY_ROLES and _DEBT_DETAIL.search(ctx.norm) is None \
             and _INNOCENT.search(ctx.norm) is not None:
         return None  # 她钱包落在我车上了 (钱 is a debt cue word): an errand, not a debt
-    if _NOT_YOURS.search(ctx.norm) is not None:
+    if _NOT_YOURS.search(ctx.norm) is not None or _PERSONAL.search(ctx.norm) is not None:
         return None
     if ctx.addressee in THIRD_PARTY_ROLES and _OWN_DEALINGS.search(ctx.norm) is not None:
         return None  # 姐，我昨天把借你的钱还上了: the reader's own dealings  # 你朋友欠钱不还跟你没关系: a friend's reassurance, not collection
