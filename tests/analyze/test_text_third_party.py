@@ -24,3 +24,24 @@ def test_the_borrower_or_a_friend_writing_to_a_contact_is_not_collection(text: s
 def test_a_lender_writing_to_a_contact_still_is(text: str) -> None:
     labels = scan_text(text, addressee="contact").labels
     assert "third_party_contact" in labels and "debt_disclosure" in labels
+
+
+@pytest.mark.parametrize("text", [
+    "你好，是王磊的表哥吗？他最近跟你有联系吗，我们有急事找他。",
+    "打扰了，请问张丽现在还在你们公司上班吗？",
+    "王总，贵公司员工何军的事情需要和您当面沟通一下，请问您什么时候方便？",
+    "你是他老婆是吧，跟他说，他不出面，我们明天就到你们家楼下等。",
+])
+def test_hunting_for_the_debtor_through_a_contact_is_third_party_contact(text: str) -> None:
+    """No debt word, but the reader is asked where the debtor is, whether he still works there,
+    or told he must show himself: a collector reaching the debtor's people."""
+    assert "third_party_contact" in scan_text(text, addressee="contact").labels
+
+
+@pytest.mark.parametrize("text", [
+    "你好，是王磊的表哥吗？我是他大学同学，想问问他婚礼定在哪天了。",
+    "阿姨您好，我是小陈的同事，他手机没电了让我跟您说一声今晚加班晚点回。",
+    "请问张丽还在你们公司吗？我是她以前的客户，想找她再订一批货。",
+])
+def test_asking_after_someone_for_ordinary_reasons_is_not(text: str) -> None:
+    assert scan_text(text, addressee="contact").labels == ()

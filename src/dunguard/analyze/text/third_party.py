@@ -61,7 +61,12 @@ _PRESSURE = re.compile(
     r"(?:与|和|跟)我们(?:取得)?联系|(?:给|跟)我们(?:一个|个)?(?:答复|回话|回个话|交代)|"
     r"(?:别的|其他|新的?)联系方式|留(?:给|了)?[^，,。]{0,4}我们|"
     # a lender asking after the debtor, or "or else next we contact his parents"
-    r"(?:我们是|我是|这里是|这边是)[^，,。]{0,8}(?:平台|金融|贷|资产管理)[^。]{0,20}(?:了解|核实|打听|问)|不然(?:下一步|我们|接下来))"
+    r"(?:我们是|我是|这里是|这边是)[^，,。]{0,8}(?:平台|金融|贷|资产管理)[^。]{0,20}(?:了解|核实|打听|问)|不然(?:下一步|我们|接下来)|"
+    # hunting for the debtor through the reader: has he been in touch, an urgent matter with
+    # him, is he still employed with you, he will not show himself, an employee's "matter"
+    r"(?:他|她)(?:最近|这几天|这段时间)?(?:跟|和)(?:你|您)(?:有|有没有)?联系(?:吗|没|过)|(?:有)?急事(?:要)?找(?:他|她)|"
+    r"(?:还在|是否还在|是不是还在)(?:你们|贵)(?:公司|单位|厂|店|这)(?:上班|工作|任职|干)|不出面|不露面|"
+    r"员工[\u4e00-\u9fff]{2,3}的(?:事情|事)[^，,。]{0,8}(?:当面沟通|处理|解决|沟通))"
 )
 
 # Telling the reader the debt is none of their business: reassurance, not collection.
