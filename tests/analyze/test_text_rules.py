@@ -618,6 +618,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("vi.settle_there", "明早到你公司对账，咱们当面说清楚货款", None, False),
     ("vi.strangers_near", "听说你妈住院了？再不还钱，医院我们也找得到", None, True),
     ("vi.strangers_near", "物业提醒：你家楼下最近出现陌生人，请注意防范", None, False),
+    ("vi.see_home", "别让我们白跑，后天下午三点，你们家见", None, True),
+    ("vi.see_home", "我们后天下午三点你家见，一起打麻将", None, False),
     ("tv.veiled_compose", "老公，钱的事别着急，晚上开车注意安全，到家给我打电话", None, False),
 ]
 
