@@ -628,6 +628,10 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("vi.strangers_near", "物业提醒：你家楼下最近出现陌生人，请注意防范", None, False),
     ("vi.see_home", "别让我们白跑，后天下午三点，你们家见", None, True),
     ("vi.see_home", "我们后天下午三点你家见，一起打麻将", None, False),
+    ("tv.family_fact", "你女儿在城西那个舞蹈班学跳舞对吧？这笔账你看着办", None, True),
+    ("tv.family_fact", "你女儿在城西那个舞蹈班学跳舞对吧？最近怎么样，钱够不够用", None, False),
+    ("vi.to_place", "逾期资料下午会传真一份到你们单位办公室，欠款请尽快处理", None, False),
+    ("vi.jargon6", "你的资料已经被我们提交到经侦了，等着上门吧", None, False),
     ("tv.veiled_compose", "老公，钱的事别着急，晚上开车注意安全，到家给我打电话", None, False),
 ]
 
