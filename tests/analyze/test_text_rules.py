@@ -636,6 +636,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tv.family_fact", "你女儿在城西那个舞蹈班学跳舞对吧？最近怎么样，钱够不够用", None, False),
     ("vi.to_place", "逾期资料下午会传真一份到你们单位办公室，欠款请尽快处理", None, False),
     ("vi.jargon6", "你的资料已经被我们提交到经侦了，等着上门吧", None, False),
+    ("vi.compose", "欠款再不处理，到时候你们公司人事收到催款函，别怪我没提醒", None, False),
+    ("vi.compose_wide", "到时候你们公司HR收到催款函，别怪我没提醒你", None, False),
     ("tv.veiled_compose", "老公，钱的事别着急，晚上开车注意安全，到家给我打电话", None, False),
 ]
 
