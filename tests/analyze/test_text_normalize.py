@@ -109,3 +109,11 @@ def test_spaces_between_the_letters_of_a_pinyin_key_do_not_hide_it() -> None:
             compared += 1
             assert {f.label for f in scan_text(spaced).findings} == expected, key
     assert compared, "no pinyin key gives a finding in this frame: the check compares nothing"
+
+
+def test_a_weapon_pictograph_alone_triggers_normalisation() -> None:
+    """🔪 with nothing else to normalise used to be scanned raw, so it was never read as 刀."""
+    from dunguard.analyze.text.scanner import scan_text
+
+    assert "threat_violence" in scan_text("我们去你家跟你好好聊聊🔪").labels
+    assert scan_text("生日快乐🔪🎂切蛋糕啦").labels == ()

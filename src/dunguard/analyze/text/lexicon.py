@@ -479,6 +479,8 @@ def build(jurisdiction: str = "cn") -> Lexicon:
             automaton.add_word(sep + ch, FLAG)
     for code in range(0xFF21, 0xFF5B):
         automaton.add_word(chr(code), FLAG)
+    for sym in normalizer.symbols:  # a pictograph that stands for a word (🔪 → 刀): read it as that word
+        automaton.add_word(sym, FLAG)
     automaton.make_automaton()
     lex.automaton = automaton
     return lex

@@ -62,6 +62,7 @@ class Normalizer:
         # pictographs that stand for a word (🔪 → 刀): kept as that character, one for one
         for sym, word in (symbols or {}).items():
             table[ord(sym)] = ord(word)
+        self.symbols = frozenset(symbols or {})
         self.table = table
         self.traditional = frozenset(t2s)
         # runs of deleted characters, to map positions back without a Python loop per character
