@@ -411,6 +411,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tc.veiled_call", "提醒您：父母接到这种诈骗电话容易受刺激，请提前告知", None, False),
     ("tc.phone_people", "你微信里那三百多个好友，今晚都会收到关于你的消息", None, True),
     ("tc.phone_people", "你手机里的联系人都会收到你的新号码通知", None, False),
+    ("tc.kin_will_answer", "你不回消息没关系，你爸妈总会接的", None, True),
+    ("tc.kin_will_answer", "你爸妈还不知道你怀孕了吧？快告诉他们", None, False),
     ("vi.arrived_below", "我们已经在你公司楼下了，自己下来还是我们上去？", None, True),
     ("vi.arrived_below", "我们已经在你公司楼下了，下来一起吃个饭", None, False),
     ("vi.jargon6", "再躲着，我们就只能上m了", None, True),
@@ -435,6 +437,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("in.nude_send", "谨防诈骗：有人以发裸照威胁借款人，请立即报警", None, False),
     ("in.goods", "跟你这种货色说话真是浪费时间", None, True),
     ("in.goods", "你这个货色是新进的吧，质量怎么样", None, False),
+    ("in.compare", "你欠钱就躲，跟只老鼠一样", None, True),
+    ("in.compare", "加班到半夜，累得跟狗一样，工资还没发", None, False),
     # third issue-4 pass: threats, visits and insults as structure (probe_threats.jsonl)
     ("tv.fate", "欠款再拖下去，到时候医院里躺几个月可别怪我们。", None, True),
     ("tv.fate", "我爸住院了在医院里躺着，欠你的钱下个月还。", None, False),
