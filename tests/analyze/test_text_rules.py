@@ -349,6 +349,8 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("fl.exaggerate", "判决生效后按判决金额还款即可，不会翻倍", None, False),
     ("fl.arrest_you", "你这种情况检察院已经批捕了，明天就有人上门", None, True),
     ("fl.arrest_you", "新闻：经侦已对该团伙立案侦查，抓获犯罪嫌疑人5名，你看了吗", None, False),
+    ("fl.crime_compose", "【某银行】您的信用卡已逾期，根据《刑法》第196条，超过三个月仍不归还且数额较大的，可能构成恶意透支，请尽快还款。", None, False),
+    ("fl.prison", "您的账户逾期较久，若恶意拖欠可能构成犯罪，请尽快还款。", None, False),
     ("fl.case_transferred", "我是律师，你被骗的钱可以报案，我们协助你把材料移交公安机关。", None, False),
     ("fl.authority_consequence", "【XX市人民法院执行局】你的案件已启动强制执行，请今日内联系执行员。", None, True),
     ("fl.authority_consequence", "法院判决生效后对方拒不履行的，你可以申请强制执行。", None, False),
