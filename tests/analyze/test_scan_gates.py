@@ -118,3 +118,52 @@ def test_an_entry_whose_needs_a_plain_cue_can_meet_runs_without_a_debt_word() ->
     for text in ("你去以贷养贷啊", "还钱，你以贷养贷"):
         labels = {f.label for f in scan_text(text).findings}
         assert "induce_borrowing" in labels, text
+
+
+# -- first-character lookaheads (lexicon._with_first_chars) -----------------------------------
+
+def _first(pattern: str) -> set[str] | None:
+    from dunguard.analyze.text.lexicon import first_chars
+
+    got = first_chars(re.compile(pattern, re.IGNORECASE))
+    return None if got is None else set(got)
+
+
+def test_first_characters_of_a_pattern() -> None:
+    assert _first("(?:全国)?通缉(?!令)|触犯(?:刑法|法律)") == {"全", "通", "触"}
+    assert _first("(?<!不)上门") == {"上"}  # a lookbehind says nothing about the first character
+    assert _first("[一二三]千") == {"一", "二", "三"}
+    assert _first("(?:你|您)?") is None  # can match the empty string: no lookahead
+    assert _first("[^，]{0,4}上门") is None  # any character may come first
+    assert _first(".上门") is None
+
+
+def _with_lookahead() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    from dunguard.analyze.text.lexicon import _WRITTEN
+
+    pairs = []
+    for entry in default_scanner().lex.entries:
+        for pat in (entry.pattern, entry.sentence_requires, entry.sentence_excludes, entry.message_requires,
+                    *entry.all_of, *entry.patterns):
+            if pat is not None and pat.pattern in _WRITTEN:
+                pairs.append((pat, re.compile(_WRITTEN[pat.pattern], pat.flags)))
+    return pairs
+
+
+PAIRS = _with_lookahead()
+
+
+def test_most_rulebook_patterns_get_a_lookahead_and_every_match_is_unchanged() -> None:
+    assert len(PAIRS) > 500
+    for fast, written in PAIRS:
+        for text in SENTENCES[::6]:
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in written.finditer(text)], \
+                (written.pattern[:60], text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_KEYS), st.sampled_from(SENTENCES), st.text(max_size=3)), max_size=6))
+def test_lookaheads_never_change_a_match_on_random_mixes(parts: list[str]) -> None:
+    text = "".join(parts)
+    for fast, written in PAIRS:
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in written.finditer(text)]

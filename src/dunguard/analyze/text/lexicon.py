@@ -157,10 +157,100 @@ def _class_words(name: str, raw_macros: dict[str, str], where: str) -> tuple[str
 def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Pattern[str] | None:
     if not pattern:
         return None
+    expanded = _expand(pattern, macros, where)
     try:
-        return re.compile(_expand(pattern, macros, where), re.IGNORECASE)
+        compiled = re.compile(expanded, re.IGNORECASE)
     except re.error as exc:
         raise FormatError("analyze.lexicon.bad_pattern", file=where, error=str(exc)) from None
+    return _with_first_chars(compiled)
+
+
+# -- first-character lookahead: the characters any match can start with ----------------------
+#
+# Python's ``re`` tries a pattern at every position of the text, and at each one walks its
+# alternation branch by branch; it skips positions cheaply only when every branch starts with
+# a literal.  Most lexicon patterns start with an optional or grouped part (``(?:全国)?通缉``),
+# so we compute the set of characters a match can start with and put a character-class
+# lookahead in front: positions whose character is not in it are rejected in one step.  The
+# matches (and their spans) are exactly the same; only patterns that cannot match the empty
+# string and whose first characters are a small finite set get one.
+
+_MAX_FIRST = 256
+# pattern text with the lookahead -> the pattern as written (gates are derived from the latter)
+_WRITTEN: dict[str, str] = {}
+
+
+def _first_seq(items: Any) -> tuple[set[str] | None, bool]:
+    """(characters a match of the sequence can start with, can it match empty); None: any."""
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_node(op, av)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_node(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+    if op is _sre.LITERAL:
+        return {chr(av)}, False
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for item_op, item_av in av:
+            if item_op is _sre.LITERAL:
+                chars.add(chr(item_av))
+            elif item_op is _sre.RANGE and item_av[1] - item_av[0] < _MAX_FIRST:
+                chars.update(chr(c) for c in range(item_av[0], item_av[1] + 1))
+            else:  # NEGATE, CATEGORY, a large range
+                return None, False
+        return chars, False
+    if op is _sre.BRANCH:
+        union: set[str] = set()
+        empty = False
+        for alternative in av[1]:
+            got, nullable = _first_seq(alternative)
+            if got is None:
+                return None, False
+            union |= got
+            empty = empty or nullable
+        return union, empty
+    if op is _sre.SUBPATTERN:
+        return _first_seq(av[-1])
+    if op is _sre.ATOMIC_GROUP:
+        return _first_seq(av)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+        got, nullable = _first_seq(av[2])
+        return (None, False) if got is None else (got, nullable or av[0] == 0)
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):  # zero-width: says nothing about the first character
+        return set(), True
+    return None, False  # ANY, NOT_LITERAL, CATEGORY, GROUPREF …: any character
+
+
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters every match of ``pattern`` starts with (None: unknown, too many, or
+    the pattern can match the empty string)."""
+    parsed = _parse(_WRITTEN.get(pattern.pattern, pattern.pattern), pattern.flags)
+    if parsed is None:
+        return None
+    chars, nullable = _first_seq(parsed)
+    if chars is None or nullable or not chars or len(chars) > _MAX_FIRST:
+        return None
+    return frozenset(chars)
+
+
+def _with_first_chars(compiled: re.Pattern[str]) -> re.Pattern[str]:
+    chars = first_chars(compiled)
+    if chars is None:
+        return compiled
+    fast = "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])(?:" + compiled.pattern + ")"
+    try:
+        out = re.compile(fast, compiled.flags)
+    except re.error:  # pragma: no cover - e.g. global inline flags: keep the pattern as written
+        return compiled
+    _WRITTEN[fast] = compiled.pattern
+    return out
 
 
 def _read_yaml(jurisdiction: str, name: str) -> dict[str, Any]:
@@ -309,7 +399,7 @@ def regex_needs(pattern: re.Pattern[str], keys: tuple[str, ...] = (), rank: _Ran
     first (``keys``: the entry's keys, always present, so sets they meet rank last).
     An unparseable pattern gives no sets (no gate: always correct)."""
     rank = rank or _Ranker(keys)
-    parsed = _parse(pattern.pattern, pattern.flags)
+    parsed = _parse(_WRITTEN.get(pattern.pattern, pattern.pattern), pattern.flags)
     if parsed is None:
         return []
     return sorted(dict.fromkeys(_seq_needs(parsed, rank)), key=rank)
