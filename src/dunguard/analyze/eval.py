@@ -17,8 +17,8 @@ their *first* measurement was blind (recorded in docs/rulebook.md, "Measured qua
 had not seen while writing them.  ``heldout12.jsonl`` and ``heldout13.jsonl`` were written by
 annotators who never saw the rules or the other sets, and measured once, blind, after the
 third rules pass; from then on they are ordinary held-out sets (their blind figures are in
-docs/rulebook.md).  ``heldout14``-``16`` (fourth pass), ``heldout17``-``18`` (fifth) and ``heldout19``-``20`` (sixth)
-were written the same way and measured once before and once after their pass.
+docs/rulebook.md).  ``heldout14``-``16`` (fourth pass), ``heldout17``-``18`` (fifth), ``heldout19``-``20`` (sixth)
+and ``heldout21``-``25`` (seventh) were written the same way and measured once before and once after their pass.
 
 ``--from-collector`` measures what a case adds: the kinds of message a lender or collector
 sends (``col``, ``lawful``, ``antifraud``, ``negation``) are scanned as coming from a number
