@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from dunguard.analyze.text import third_party
 from dunguard.analyze.text.lexicon import FLAG, Entry, Lexicon
-from dunguard.analyze.text.normalize import Normalized
+from dunguard.analyze.text.normalize import Normalized, pause_positions
 from dunguard.analyze.text.scanner import Scanner, default_scanner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,6 +58,7 @@ class _RefContext:
         self.matches: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.pending: dict[str, list[tuple[Entry, int, int]]] = {}
         self.decided: set[str] = set()
+        self.pauses: tuple[int, ...] = ()
 
     def has(self, cue: str) -> bool:
         if cue in self.cues:
@@ -104,6 +105,10 @@ class _RefContext:
         cut = _LAST_CLAUSE.search(before)
         if cut is not None:
             before = before[cut.end():]
+        clause = start - len(before)
+        pauses = [p for p in self.pauses if clause < p <= start]
+        if pauses:
+            before = self.norm[max(pauses):start]
         if before.endswith("不"):
             return True
         return any(not _NOT_NEGATION.match(before, m.start()) for m in _NEGATION.finditer(before))
@@ -155,7 +160,7 @@ class ReferenceScanner:
                     if not any(lo <= value < hi for _, value in hits):
                         return empty
         return self._evaluate(normed, [(end, lex.keys[value]) for end, value in hits], addressee,
-                              _ref_as_date(time))
+                              _ref_as_date(time), text)
 
     @staticmethod
     def _match(entry: Entry, ctx: _RefContext, start: int, end: int, s0: int, s1: int) -> tuple[int, int] | None:
@@ -190,10 +195,11 @@ class ReferenceScanner:
         return None
 
     def _evaluate(self, normed: Normalized, hits: list[tuple[int, str]], addressee: str | None,
-                  day: dt.date | None) -> dict[str, Any]:
+                  day: dt.date | None, original: str = "") -> dict[str, Any]:
         norm = normed.text
         entries = self.lex.entries
         ctx = _RefContext(norm, addressee, [m.start() for m in _SENTENCE_END.finditer(norm)])
+        ctx.pauses = pause_positions(normed, original)
         if "你" in norm or "您" in norm or "妳" in norm:
             ctx.cues["you"] = (0, 0)
         label_hits: list[tuple[Entry, int, int, str]] = []

@@ -117,3 +117,14 @@ def test_a_weapon_pictograph_alone_triggers_normalisation() -> None:
 
     assert "threat_violence" in scan_text("我们去你家跟你好好聊聊🔪").labels
     assert scan_text("生日快乐🔪🎂切蛋糕啦").labels == ()
+
+
+def test_a_spoken_pause_ends_the_clause_for_negation() -> None:
+    """Voice messages turned to text have spaces, not commas; normalisation deletes the spaces,
+    so a 不会 early in the message used to negate every threat after it."""
+    from dunguard.analyze.text.scanner import scan_text
+
+    voice = "你别跟我哭穷 你没钱你不会去借吗 欠款今天不还 我们明天就上门找你"
+    assert "threat_visit" in scan_text(voice).labels
+    assert "threat_visit" not in scan_text("欠款的事我们不会上门 你放心").labels  # same segment: negated
+    assert "threat_visit" not in scan_text("欠款的事我们不 会 上 门，你放心").labels  # spaced-out word: no pause

@@ -11,6 +11,7 @@ so a span on the normalised text maps back to the original exactly.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -36,6 +37,20 @@ class Normalized:
             pos = self.positions[start] if start < len(self.positions) else (self.positions[-1] + 1)
             return pos, pos
         return self.positions[start], self.positions[end - 1] + 1
+
+
+# A spoken pause in a voice transcript: a run of spaces between runs of at least three other
+# characters ("你没钱你不会去借吗 借呗微粒贷你都试过没有").  A spaced-out word ("通 讯 录") has
+# single characters between its spaces, so it is not a pause.
+_PAUSE = re.compile(r"(?<=\S\S\S)[ \t\u3000\u00a0]+(?=\S\S\S)")
+
+
+def pause_positions(normed: Normalized, original: str) -> tuple[int, ...]:
+    """Positions in the normalised text where the original had a spoken pause (the index of
+    the first character after it); normalisation deletes the spaces, these keep the breaks."""
+    if normed.positions is None:
+        return ()
+    return tuple(bisect.bisect_left(normed.positions, m.end()) for m in _PAUSE.finditer(original))
 
 
 class Normalizer:

@@ -40,7 +40,7 @@ from dunguard.analyze.rulebook import Rulebook
 from dunguard.analyze.rulebook import load as load_rulebook
 from dunguard.analyze.text import third_party
 from dunguard.analyze.text.lexicon import FLAG, Entry, Lexicon, build, prepare_gates
-from dunguard.analyze.text.normalize import Normalized
+from dunguard.analyze.text.normalize import Normalized, pause_positions
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _NEGATION = re.compile(
@@ -111,7 +111,7 @@ EMPTY = ScanResult()
 class MessageContext:
     """What the entries of one message are evaluated against (normalised text)."""
 
-    __slots__ = ("addressee", "cues", "decided", "norm", "pending", "sentence_ends")
+    __slots__ = ("addressee", "cues", "decided", "norm", "pending", "sentence_ends", "source")
 
     def __init__(self, norm: str, addressee: str | None, sentence_ends: list[int]) -> None:
         self.norm = norm
@@ -121,6 +121,9 @@ class MessageContext:
         # cue hits whose patterns have not been run yet: evaluated on first use (``has``)
         self.pending: dict[str, list[tuple[Entry, int, int]]] = {}
         self.decided: set[str] = set()
+        # the original text's mapping when normalisation deleted characters (its spoken
+        # pauses are clause breaks for negation); None otherwise
+        self.source: _LazyOriginal | None = None
 
     def has(self, cue: str) -> bool:
         """Is the context cue present?  Pattern cues are evaluated lazily, once."""
@@ -178,6 +181,13 @@ class MessageContext:
         cut = max(before.rfind("，"), before.rfind(","))
         if cut >= 0:
             before = before[cut + 1:]
+        if self.source is not None:  # a spoken pause also ends a clause: 你不会去借吗 [pause] 我就把…
+            clause = start - len(before)
+            for pause in reversed(self.source.pauses()):
+                if pause <= start:
+                    if pause > clause:
+                        before = self.norm[pause:start]
+                    break
         if before.endswith("不"):
             return True
         if _NEGATION.search(before) is None:  # the common case, decided in one C call
@@ -228,17 +238,26 @@ class _KeyPlan:
 class _LazyOriginal:
     """Maps normalised spans back to the original text; positions computed on first use."""
 
-    __slots__ = ("mapped", "normalizer", "text")
+    __slots__ = ("mapped", "normalizer", "paused", "text")
 
     def __init__(self, text: str, normalizer: Any) -> None:
         self.text = text
         self.normalizer = normalizer
         self.mapped: Normalized | None = None
+        self.paused: tuple[int, ...] | None = None
 
     def __call__(self, start: int, end: int) -> tuple[int, int]:
         if self.mapped is None:
             self.mapped = self.normalizer.normalize(self.text)
         return self.mapped.to_original(start, end)
+
+    def pauses(self) -> tuple[int, ...]:
+        """Spoken pauses (deleted space runs between words), as normalised positions."""
+        if self.paused is None:
+            if self.mapped is None:
+                self.mapped = self.normalizer.normalize(self.text)
+            self.paused = pause_positions(self.mapped, self.text)
+        return self.paused
 
 
 def _identity(start: int, end: int) -> tuple[int, int]:
@@ -394,6 +413,8 @@ class Scanner:
                   given: frozenset[str] = frozenset()) -> ScanResult:
         ends = [m.start() for m in _SENTENCE_END.finditer(norm)]
         ctx = MessageContext(norm, addressee, ends)
+        if type(to_original) is _LazyOriginal:
+            ctx.source = to_original
         cues = ctx.cues
         if "你" in norm or "您" in norm or "妳" in norm:
             cues["you"] = (0, 0)
