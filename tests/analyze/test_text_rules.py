@@ -407,7 +407,7 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("tc.make_them_pay", "钱不急，慢慢来，别让你爸妈替你还", None, False),
     ("tc.sit_at_kin", "钱不到位，我们就去你姐家门口坐着", None, True),
     ("tc.sit_at_kin", "过年我们去你姐家坐坐，带点礼物", None, False),
-    ("tc.show_what", "你不会去借吗 今天不还 你那些朋友都会知道你是个什么货色", None, True),
+    ("tc.show_what", "你不是挺能耐吗？借不到就等着我们去你公司闹，让你同事看看你是什么货色", None, True),
     ("tc.show_what", "让你同事都认识一下你是什么人，介绍一下自己吧", None, False),
     ("tc.veiled_call", "您爸妈年纪大了，接到这种电话容易受刺激，您说呢", None, True),
     ("tc.veiled_call", "提醒您：父母接到这种诈骗电话容易受刺激，请提前告知", None, False),
