@@ -180,6 +180,20 @@ _MAX_FIRST = 256
 _WRITTEN: dict[str, str] = {}
 
 
+def _class_chars(av: Any, limit: int) -> set[str] | None:
+    """The characters of a parsed character class (None: negated, a category, or a range of
+    ``limit`` or more characters)."""
+    chars: set[str] = set()
+    for item_op, item_av in av:
+        if item_op is _sre.LITERAL:
+            chars.add(chr(item_av))
+        elif item_op is _sre.RANGE and item_av[1] - item_av[0] < limit:
+            chars.update(chr(c) for c in range(item_av[0], item_av[1] + 1))
+        else:
+            return None
+    return chars
+
+
 def _first_seq(items: Any) -> tuple[set[str] | None, bool]:
     """(characters a match of the sequence can start with, can it match empty); None: any."""
     out: set[str] = set()
@@ -197,15 +211,7 @@ def _first_node(op: Any, av: Any) -> tuple[set[str] | None, bool]:
     if op is _sre.LITERAL:
         return {chr(av)}, False
     if op is _sre.IN:
-        chars: set[str] = set()
-        for item_op, item_av in av:
-            if item_op is _sre.LITERAL:
-                chars.add(chr(item_av))
-            elif item_op is _sre.RANGE and item_av[1] - item_av[0] < _MAX_FIRST:
-                chars.update(chr(c) for c in range(item_av[0], item_av[1] + 1))
-            else:  # NEGATE, CATEGORY, a large range
-                return None, False
-        return chars, False
+        return _class_chars(av, _MAX_FIRST), False
     if op is _sre.BRANCH:
         union: set[str] = set()
         empty = False
@@ -330,14 +336,9 @@ def _best_first(needs: _Needs, rank: _Ranker) -> _Needs:
 
 def _node_needs(op: Any, av: Any, rank: _Ranker) -> _Needs:
     if op is _sre.IN:
-        chars: set[str] = set()
-        for item_op, item_av in av:
-            if item_op is _sre.LITERAL:
-                chars.add(chr(item_av))
-            elif item_op is _sre.RANGE and item_av[1] - item_av[0] < _MAX_CLASS:
-                chars.update(chr(c) for c in range(item_av[0], item_av[1] + 1))
-            else:  # NEGATE, CATEGORY, a large range: anything may match
-                return []
+        chars = _class_chars(av, _MAX_CLASS)
+        if chars is None:  # NEGATE, CATEGORY, a large range: anything may match
+            return []
         if not chars or len(chars) > _MAX_CLASS or any(_cased(c) for c in chars):
             return []
         return [frozenset(chars)]

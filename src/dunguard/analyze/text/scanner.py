@@ -303,11 +303,7 @@ class Scanner:
         top = max(map(_VALUE, hits))
         to_original: Callable[[int, int], tuple[int, int]] = _identity
         if top == FLAG:  # hidden separators, traditional or full-width spelling
-            norm = self.lex.normalizer(text)
-            if len(norm) != len(text):
-                to_original = _LazyOriginal(text, self.lex.normalizer)
-            text = norm
-            hits = [hit for hit in self._iter(text) if hit[1] != FLAG]
+            text, to_original, hits = self._normalised(text)
             top = max(map(_VALUE, hits)) if hits else -1
         if addressee is None or addressee not in _THIRD_PARTY_ROLES:
             if top < self.first_relevant:
@@ -330,15 +326,19 @@ class Scanner:
         hits = list(self._iter(text))
         to_original: Callable[[int, int], tuple[int, int]] = _identity
         if hits and max(map(_VALUE, hits)) == FLAG:
-            norm = self.lex.normalizer(text)
-            if len(norm) != len(text):
-                to_original = _LazyOriginal(text, self.lex.normalizer)
-            text = norm
-            hits = [hit for hit in self._iter(text) if hit[1] != FLAG]
+            text, to_original, hits = self._normalised(text)
         top = max(map(_VALUE, hits)) if hits else -1
         if top < self.first_relevant and (addressee is None or addressee not in _THIRD_PARTY_ROLES):
             return EMPTY
         return self._evaluate(text, to_original, hits, addressee, _as_date(time), context)
+
+    def _normalised(self, text: str) -> tuple[str, Callable[[int, int], tuple[int, int]], list[tuple[int, int]]]:
+        """The normalised text, the map back to the original, and its automaton hits."""
+        norm = self.lex.normalizer(text)
+        to_original: Callable[[int, int], tuple[int, int]] = _identity
+        if len(norm) != len(text):
+            to_original = _LazyOriginal(text, self.lex.normalizer)
+        return norm, to_original, [hit for hit in self._iter(norm) if hit[1] != FLAG]
 
     def prepare(self) -> Scanner:
         """Derive everything built on first use now (the entries' gates): before forking
