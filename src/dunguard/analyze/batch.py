@@ -90,9 +90,14 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     return rec, None
 
 
+def _context(rec: dict[str, Any]) -> frozenset[str]:
+    """What the line says about its sender: ``"from_collector": true`` gives the debt context."""
+    return SENDER_CONTEXT if rec.get("from_collector") else frozenset()
+
+
 def scan_record(rec: dict[str, Any]) -> dict[str, Any]:
     result = default_scanner().scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"),
-                                    context=SENDER_CONTEXT if rec.get("from_collector") else frozenset())
+                                    context=_context(rec))
     return {"id": rec["id"], **result.to_dict()}
 
 
@@ -134,10 +139,7 @@ def process_chunk(chunk: tuple[int, list[bytes]], model: bool = False) -> ChunkR
         if rec is None:
             bad.append((lineno, error or "", size))
             continue
-        if rec.get("from_collector"):
-            result = scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"), context=SENDER_CONTEXT)
-        else:
-            result = scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"))
+        result = scan(rec["text"], addressee=rec.get("addressee"), time=rec.get("time"), context=_context(rec))
         extra: list[dict[str, Any]] = []
         if suggester is not None:
             known = {*result.labels, *(s.label for s in result.suggested)}

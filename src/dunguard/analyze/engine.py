@@ -175,7 +175,6 @@ class TextScanner(Protocol):
                  context: frozenset[str] = ...) -> list[TextHit]: ...
 
 
-
 def _field(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
 
@@ -577,7 +576,7 @@ def _load_rows(
     shared: dict[Any, Any] = {}  # one object per distinct kind / direction / status / day / minute
     # numbers that already sent collection messages (a lender party's numbers from the start):
     # their later texts are read as being about the debt even when they do not say so
-    # ("晚上走夜路小心点" from a number that demanded repayment yesterday)
+    # ("晚上走夜路小心点，别被车撞了" from a number that demanded repayment yesterday)
     known_collectors: set[str] = set(party_lenders) - set(debtor)
     for (ev_id, kind, direction, ts, e164, raw, channel, text, duration, status, evidence_id,
          number_kind) in session.connection().execute(stmt.execution_options(yield_per=20_000)):
@@ -613,10 +612,8 @@ def _load_rows(
                 on = dates.get(day)
                 if on is None:
                     on = dates[day] = dt.date.fromordinal(day)
-                if number is not None and number in known_collectors and contact is None:
-                    hits = scan(row.text, addressee=addressee, time=on, context=SENDER_CONTEXT)
-                else:
-                    hits = scan(row.text, addressee=addressee, time=on)
+                known = number is not None and number in known_collectors and contact is None
+                hits = scan(row.text, addressee=addressee, time=on, context=SENDER_CONTEXT if known else frozenset())
                 scanned += 1
             if reader is not None and kind in SUGGEST_KINDS and (contact is None or row.from_contact_device):
                 hits = reader.read(ev_id, row.text, "contact" if row.from_contact_device else None, hits,

@@ -246,17 +246,18 @@ class _LazyOriginal:
         self.mapped: Normalized | None = None
         self.paused: tuple[int, ...] | None = None
 
-    def __call__(self, start: int, end: int) -> tuple[int, int]:
+    def _normalized(self) -> Normalized:
         if self.mapped is None:
             self.mapped = self.normalizer.normalize(self.text)
-        return self.mapped.to_original(start, end)
+        return self.mapped
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        return self._normalized().to_original(start, end)
 
     def pauses(self) -> tuple[int, ...]:
         """Spoken pauses (deleted space runs between words), as normalised positions."""
         if self.paused is None:
-            if self.mapped is None:
-                self.mapped = self.normalizer.normalize(self.text)
-            self.paused = pause_positions(self.mapped, self.text)
+            self.paused = pause_positions(self._normalized(), self.text)
         return self.paused
 
 
